@@ -1,0 +1,26 @@
+"""The `accord` command line: one Typer sub-app per domain, each a thin shell over services.
+
+Commands that only run an engine on a file (risks simulate, patch plan, portfolio optimize, vulns
+cvss/ssvc) do not touch Django; the others call `django_ready()` first.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from accord.cli import patch, portfolio, risks, vulns
+
+app = typer.Typer(
+    name="accord",
+    help="Accord: the shared decision desk of the CIO and the CISO.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(risks.app, name="risks")
+app.add_typer(vulns.app, name="vulns")
+app.add_typer(patch.app, name="patch")
+app.add_typer(portfolio.app, name="portfolio")
+
+
+def main() -> None:
+    app()

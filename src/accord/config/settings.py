@@ -1,0 +1,162 @@
+"""Settings, read from ACCORD_* environment variables.
+
+Defaults suit one person trying Accord on a laptop (SQLite under ./var/). Anything that would be
+unsafe in production (an empty or default secret key, debug) is refused outside development.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from accord.config.env import env_bool, env_int, env_list
+
+SRC_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("ACCORD_VAR_DIR", Path.cwd() / "var")).resolve()
+
+ENVIRONMENT = os.environ.get("ACCORD_ENV", "production").strip().lower()
+IS_DEVELOPMENT = ENVIRONMENT in {"development", "dev", "test"}
+
+DEVELOPMENT_SECRET_KEY = "accord-development-only-not-a-secret"  # noqa: S105 - refused outside development
+SECRET_KEY = os.environ.get("ACCORD_SECRET_KEY", "").strip()
+if not SECRET_KEY or SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    if not IS_DEVELOPMENT:
+        raise ImproperlyConfigured(
+            "ACCORD_SECRET_KEY is empty or the development default. Set it to a long random value "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+            "or set ACCORD_ENV=development on a machine nobody else can reach."
+        )
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+
+DEBUG = env_bool("ACCORD_DEBUG", default=False)
+ALLOWED_HOSTS = env_list("ACCORD_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("ACCORD_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "accord.core",
+    "accord.accounts",
+    "accord.org",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accord.core.middleware.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "accord.config.urls"
+WSGI_APPLICATION = "accord.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accord.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+
+def _database_from_env() -> dict:
+    default_url = f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"
+    url = os.environ.get("ACCORD_DATABASE_URL", "").strip() or default_url
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60)
+    except Exception as exc:  # dj_database_url raises bare ValueErrors with little context
+        raise ImproperlyConfigured(f"ACCORD_DATABASE_URL is not a database URL: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        # IMMEDIATE transactions take the write lock at BEGIN, so two writers never both read the
+        # audit chain head and then collide on upgrade; WAL lets readers go on while one writes.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    return config
+
+
+DATABASES = {"default": _database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Failed-login throttle: this many failures for one username or one address inside the window
+# lock further attempts for the rest of the window.
+ACCORD_LOGIN_MAX_FAILURES = env_int("ACCORD_LOGIN_MAX_FAILURES", default=5)
+ACCORD_LOGIN_WINDOW_MINUTES = env_int("ACCORD_LOGIN_WINDOW_MINUTES", default=15)
+
+ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", default=200)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+HTTPS = env_bool("ACCORD_HTTPS", default=False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 12 * 3600
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if HTTPS:
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.environ.get("ACCORD_TIME_ZONE", "UTC")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# In development and tests the files are served straight from the apps, no collectstatic needed.
+WHITENOISE_USE_FINDERS = IS_DEVELOPMENT or DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ACCORD_LOG_LEVEL", "WARNING")},
+}

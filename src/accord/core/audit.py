@@ -1,0 +1,149 @@
+"""The audit trail: one row per write, in the writer's transaction, chained by SHA-256.
+
+Each row's hash covers its own content and the previous row's hash, so changing, removing or
+reordering any row breaks the chain from that row on; `verify_chain` finds the first such row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from accord.core.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def to_primitive(value: Any) -> Any:
+    """Turn a field value into plain JSON so a snapshot hashes the same after a database round trip."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if value == value else None  # NaN has no JSON form
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return to_primitive(value.value)
+    if isinstance(value, dict):
+        return {str(k): to_primitive(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [to_primitive(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    return str(value)
+
+
+def snapshot(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every concrete field of a row, as plain JSON (foreign keys by id)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude or field.name in {"created_at", "updated_at"}:
+            continue
+        data[field.attname] = to_primitive(getattr(instance, field.attname))
+    return data
+
+
+def _row_digest(*, seq: int, at: dt.datetime, actor_id: int | None, actor_name: str, action: str,
+                object_type: str, object_id: str, object_repr: str, before: Any, after: Any,
+                prev_hash: str) -> str:
+    payload = {
+        "seq": seq,
+        "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "before": before,
+        "after": after,
+        "prev_hash": prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _object_identity(obj: models.Model | tuple[str, str, str] | None) -> tuple[str, str, str]:
+    if obj is None:
+        return "", "", ""
+    if isinstance(obj, tuple):
+        return obj
+    meta = obj._meta
+    return f"{meta.app_label}.{meta.model_name}", str(obj.pk), str(obj)[:300]
+
+
+def record(actor: Any, action: str, obj: models.Model | tuple[str, str, str] | None, *,
+           before: Any = None, after: Any = None, actor_name: str | None = None) -> AuditEvent:
+    """Append one audit row. Must run inside the writer's transaction, so both commit or neither."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must be called inside the service's transaction")
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    object_type, object_id, object_repr = _object_identity(obj)
+    fields = {
+        "seq": head.seq + 1,
+        # Microseconds are kept; the hash is computed on exactly what the database stores.
+        "at": timezone.now(),
+        "actor_id": getattr(actor, "pk", None),
+        "actor_name": actor_name or getattr(actor, "username", "") or "system",
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "before": to_primitive(before),
+        "after": to_primitive(after),
+        "prev_hash": head.hash,
+    }
+    digest = _row_digest(**fields)
+    event = AuditEvent.objects.create(hash=digest, **fields)
+    head.seq, head.hash = event.seq, digest
+    head.save(update_fields=["seq", "hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    rows_checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+
+def _rows_in_order() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
+
+
+def verify_chain() -> ChainReport:
+    """Recompute every row's hash in order; report the first row where the chain breaks."""
+    expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    for row in _rows_in_order():
+        if row.seq != expected_seq:
+            return ChainReport(False, checked, expected_seq, f"row #{expected_seq} is missing")
+        if row.prev_hash != expected_prev:
+            return ChainReport(False, checked, row.seq, "its previous-hash does not match the row before it")
+        digest = _row_digest(
+            seq=row.seq, at=row.at, actor_id=row.actor_id, actor_name=row.actor_name, action=row.action,
+            object_type=row.object_type, object_id=row.object_id, object_repr=row.object_repr,
+            before=row.before, after=row.after, prev_hash=row.prev_hash,
+        )
+        if digest != row.hash:
+            return ChainReport(False, checked, row.seq, "its content no longer matches its hash")
+        expected_prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq != checked or head.hash != expected_prev):
+        return ChainReport(False, checked, checked + 1, f"the chain head says {head.seq} rows; rows after #{checked} were removed")
+    return ChainReport(True, checked)
