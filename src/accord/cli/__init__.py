@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli import patch, portfolio, risks, vulns
+from accord.cli import audit, db, demo, org, patch, portfolio, risks, serve, users, vulns
 
 app = typer.Typer(
     name="accord",
@@ -16,6 +16,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
+app.command("login")(users.login)
+app.add_typer(users.user_app, name="user")
+app.add_typer(users.token_app, name="token")
+app.add_typer(audit.app, name="audit")
+app.add_typer(org.app, name="org")
+app.add_typer(demo.app, name="demo")
 app.add_typer(risks.app, name="risks")
 app.add_typer(vulns.app, name="vulns")
 app.add_typer(patch.app, name="patch")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs page's Swagger UI from static files, not a CDN
     "accord.core",
     "accord.accounts",
     "accord.org",
@@ -81,8 +82,10 @@ TEMPLATES = [
 
 
 def _database_from_env() -> dict:
-    default_url = f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"
-    url = os.environ.get("ACCORD_DATABASE_URL", "").strip() or default_url
+    url = os.environ.get("ACCORD_DATABASE_URL", "").strip()
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{VAR_DIR / 'accord.sqlite3'}"
     try:
         config = dj_database_url.parse(url, conn_max_age=60)
     except Exception as exc:  # dj_database_url raises bare ValueErrors with little context

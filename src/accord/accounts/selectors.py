@@ -1,0 +1,32 @@
+"""Reads of accounts, scoped by what the viewer may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accord.accounts.models import ApiToken, User
+from accord.core.errors import NotFound
+from accord.core.permissions import require
+
+
+def users_visible_to(viewer: User) -> QuerySet[User]:
+    require(viewer, "user.read")
+    return User.objects.prefetch_related("roles").order_by("username")
+
+
+def user_by_username(viewer: User, username: str) -> User:
+    user = users_visible_to(viewer).filter(username=username).first()
+    if user is None:
+        raise NotFound("user", username)
+    return user
+
+
+def tokens_of(viewer: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=viewer).order_by("-created_at")
+
+
+def token_of(viewer: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.filter(pk=token_id).select_related("user").first()
+    if token is None or (token.user_id != viewer.pk and "user.manage" not in viewer.capabilities):
+        raise NotFound("token", token_id)
+    return token

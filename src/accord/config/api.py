@@ -1,0 +1,68 @@
+"""The REST API: /api/v1/, OpenAPI at /api/v1/openapi.json. Each app contributes a router."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from accord import __version__
+from accord.accounts.api import router as accounts_router
+from accord.core.api import router as audit_router
+from accord.core.api_auth import CsrfFailed
+from accord.core.errors import NotAllowed, NotFound, ValidationFailed
+from accord.org.api import router as org_router
+
+api = NinjaAPI(
+    title="Accord API",
+    version=__version__,
+    description=(
+        "The shared decision desk of the CIO and the CISO. Authenticate with a personal token "
+        "(`Authorization: Bearer acc_...`, create one with `accord token create` or on your profile page) "
+        "or a signed-in browser session."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+api.add_router("/audit", audit_router)
+api.add_router("/org", org_router)
+
+
+def _error(request: HttpRequest, status: int, detail: str, problems: list | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "problems": problems or []}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "sign in or send a valid personal token (Authorization: Bearer acc_...)")
+
+
+@api.exception_handler(CsrfFailed)
+def _csrf(request: HttpRequest, exc: CsrfFailed) -> HttpResponse:
+    return _error(request, 403, "CSRF check failed: send the X-CSRFToken header with session requests")
+
+
+@api.exception_handler(NotAllowed)
+def _not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return _error(request, 403, str(exc))
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _error(request, 404, str(exc))
+
+
+@api.exception_handler(ValidationFailed)
+def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    return _error(request, 422, str(exc), [p.as_dict() for p in exc.problems])
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = [
+        {"field": ".".join(str(p) for p in err.get("loc", [])[1:]) or str(err.get("loc", "")),
+         "message": err.get("msg", "invalid"), "line": None, "column": None}
+        for err in exc.errors
+    ]
+    return _error(request, 422, "the request is not valid", problems)

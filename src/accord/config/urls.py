@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from accord.config.api import api
+from accord.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("accord.accounts.urls")),
+    path("org/", include("accord.org.urls")),
+    path("", include("accord.core.urls")),
+]
+

@@ -1,0 +1,52 @@
+"""The product's areas, in the order the navigation shows them.
+
+An area whose issue has not landed yet has no `url_name`; its page says so plainly, with what it
+will do, instead of pretending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str
+    label: str
+    capability: str
+    url_name: str | None
+    promise: str
+
+
+AREAS: tuple[Area, ...] = (
+    Area("risks", "Risks", "risk.read", None,
+         "The quantified risk register: each risk in money (Open FAIR Monte Carlo), loss exceedance "
+         "against the board's appetite, and what each control buys."),
+    Area("vulnerabilities", "Vulnerabilities", "vuln.read", None,
+         "Scanner imports enriched with KEV, EPSS and CVSS, an explained SSVC decision per finding, "
+         "and remediation SLA clocks per business service and team."),
+    Area("patching", "Patch plan", "patch.read", None,
+         "A patch schedule fitted into maintenance windows that trades exposure against downtime, "
+         "signed off by the CIO and the CISO."),
+    Area("portfolio", "Portfolio", "portfolio.read", None,
+         "Security initiatives with ROSI from the risk engine, the best set for a budget and the "
+         "spend-versus-risk frontier."),
+    Area("reviews", "Reviews", "review.read", None,
+         "Security reviews of the CIO's projects on SLA clocks, with risk tiering and a pipeline gate."),
+    Area("incidents", "Incidents", "incident.read", None,
+         "The incident room: timeline, executive updates with stated confidence, regulatory clocks."),
+    Area("steering", "Steering", "steering.read", None,
+         "The joint steering committee: agenda from escalations, decision log, risk acceptances with expiry."),
+    Area("scorecard", "Scorecard", "scorecard.read", None,
+         "Shared KPIs and KRIs, and the NIST CSF 2.0 current and target profile against a benchmark."),
+    Area("vendors", "Vendors", "vendor.read", None,
+         "The vendor register with tiering, assessments and review cadence."),
+    Area("people", "People", "org.read", "org:people",
+         "The people directory: who works in which team, and who owns which service."),
+    Area("organisation", "Organisation", "org.read", "org:assets",
+         "Business services, teams and assets."),
+    Area("reports", "Reports", "report.read", None,
+         "The one-click board pack: exposure against appetite, trends and decisions requested."),
+)
+
+AREAS_BY_KEY = {area.key: area for area in AREAS}

@@ -1,0 +1,78 @@
+"""Helpers every page view shares: capability checks, errors shown on forms, pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accord.core.errors import NotAllowed, NotFound, ValidationFailed
+from accord.core.permissions import CAPABILITY_HELP, require
+
+View = Callable[..., HttpResponse]
+
+
+def capability_required(capability: str) -> Callable[[View], View]:
+    """Refuse the page with a 403 that names the missing capability; map NotFound to 404."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                require(viewer(request), capability)
+                return view(request, *args, **kwargs)
+            except NotAllowed as exc:
+                return render(request, "core/forbidden.html",
+                              {"capability": exc.capability, "help": CAPABILITY_HELP.get(exc.capability, "")},
+                              status=403)
+            except NotFound as exc:
+                raise Http404(str(exc)) from exc
+
+        return wrapper
+
+    return decorate
+
+
+def show_problems(form: forms.BaseForm, exc: ValidationFailed) -> None:
+    """Put a service's refusal on the form, each problem beside its field where the form has it."""
+    for problem in exc.problems:
+        field = problem.field.removesuffix("_id")
+        form.add_error(field if field in form.fields else None, str(problem) if field not in form.fields else problem.message)
+
+
+def paginate(request: HttpRequest, items: Any, *, per_page: int = 50) -> tuple[Page, str]:
+    """One page of items, and the query string of the current filters (without the page) for links."""
+    paginator = Paginator(items, per_page)
+    page = paginator.get_page(request.GET.get("page"))
+    params = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return page, urlencode(params)
+
+
+def viewer(request: HttpRequest) -> Any:
+    """The signed-in user; the login middleware lets no anonymous request reach a page."""
+    return request.user
+
+
+def is_partial(request: HttpRequest) -> bool:
+    """An htmx request that swaps part of the page (not a boosted full navigation)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+
+
+def form_page(request: HttpRequest, *, form: forms.BaseForm, save: Callable[[dict[str, Any]], Any],
+              template: str, context: dict[str, Any], success: Callable[[Any], HttpResponse]) -> HttpResponse:
+    """The usual GET-shows/POST-saves cycle: the service's refusal lands on the form, field by field."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationFailed as exc:
+            show_problems(form, exc)
+        else:
+            return success(saved)
+    return render(request, template, {**context, "form": form}, status=422 if form.errors else 200)

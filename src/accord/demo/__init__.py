@@ -1,0 +1,26 @@
+"""The demo organisation: a deterministic mid-size logistics company.
+
+`load_demo()` runs each domain's builder in order, every write through the domain's services with
+the demo administrator (or the demo CISO) acting, so the demo has an audit trail like real use.
+Later domains add their builder to DEMO_BUILDERS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from accord.demo.accounts import DEMO_ACCOUNTS, DemoContext, create_demo_accounts
+from accord.demo.organisation import build_organisation
+
+DEMO_BUILDERS: list[Callable[[DemoContext], str]] = [build_organisation]
+
+__all__ = ["DEMO_ACCOUNTS", "load_demo"]
+
+
+@transaction.atomic
+def load_demo() -> str:
+    context = create_demo_accounts()
+    summaries = [builder(context) for builder in DEMO_BUILDERS]
+    return "; ".join([f"{len(DEMO_ACCOUNTS)} users", *summaries])

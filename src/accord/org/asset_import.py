@@ -1,0 +1,209 @@
+"""CSV import of assets: every row is validated first; one bad cell refuses the whole file.
+
+Columns (header row required, names case-insensitive, order free):
+  hostname (required), ip_address, kind, environment, operating_system, business_service (name),
+  team (name), internet_exposed (yes/no, true/false, 1/0), tags (separated by ';').
+Rows whose hostname already exists update that asset; the others create one.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from accord.core import audit
+from accord.core.errors import Problem, ValidationFailed
+from accord.core.permissions import require
+from accord.org.models import Asset, AssetKind, BusinessService, Environment, Team, normalise_tags
+
+COLUMNS = ("hostname", "ip_address", "kind", "environment", "operating_system", "business_service",
+           "team", "internet_exposed", "tags")
+_TRUE, _FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
+MAX_PROBLEMS = 200  # enough to fix a file in one go without drowning the user
+
+
+@dataclass
+class AssetImportReport:
+    filename: str
+    sha256: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    hostnames_created: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    values: dict[str, Any]
+
+
+def _decode_lines(raw: bytes, filename: str) -> Iterator[str]:
+    text_bytes = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    for number, line in enumerate(text_bytes.splitlines(keepends=True), start=1):
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValidationFailed(
+                Problem(field="", line=number, message=f"not UTF-8 text (byte {exc.start + 1} of the line); save the file as UTF-8"),
+                source=filename,
+            ) from None
+
+
+class _RowValidator:
+    """Turns one CSV row into model field values, collecting problems with line and column."""
+
+    def __init__(self) -> None:
+        self.services = {s.name.lower(): s for s in BusinessService.objects.all()}
+        self.teams = {t.name.lower(): t for t in Team.objects.all()}
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.problems.append(Problem(field=column, line=line, column=column, message=message))
+
+    def _choice(self, line: int, column: str, value: str, choices: type[Any], default: str) -> str:
+        if not value:
+            return default
+        value = value.strip().lower()
+        if value not in choices.values:
+            self.problem(line, column, f"{value!r} is not one of {', '.join(choices.values)}")
+        return value
+
+    def _lookup(self, line: int, column: str, value: str, table: dict[str, Any]) -> Any:
+        if not value.strip():
+            return None
+        found = table.get(value.strip().lower())
+        if found is None:
+            self.problem(line, column, f"no {column.replace('_', ' ')} named {value.strip()!r}")
+        return found
+
+    def row(self, line: int, cells: dict[str, str]) -> _Row | None:
+        before = len(self.problems)
+        hostname = cells.get("hostname", "").strip().lower()
+        if not hostname:
+            self.problem(line, "hostname", "required")
+        exposed = cells.get("internet_exposed", "").strip().lower()
+        if exposed not in _TRUE | _FALSE:
+            self.problem(line, "internet_exposed", f"{exposed!r} is not yes/no")
+        values = {
+            "hostname": hostname,
+            "ip_address": cells.get("ip_address", "").strip() or None,
+            "kind": self._choice(line, "kind", cells.get("kind", ""), AssetKind, AssetKind.SERVER),
+            "environment": self._choice(line, "environment", cells.get("environment", ""), Environment,
+                                        Environment.PRODUCTION),
+            "operating_system": cells.get("operating_system", "").strip(),
+            "business_service": self._lookup(line, "business_service", cells.get("business_service", ""), self.services),
+            "team": self._lookup(line, "team", cells.get("team", ""), self.teams),
+            "internet_exposed": exposed in _TRUE,
+            "tags": normalise_tags(cells.get("tags", "")),
+        }
+        candidate = Asset(**values)
+        try:  # field-level checks (IP syntax, lengths); uniqueness is checked across the file below
+            candidate.clean_fields(exclude=["business_service", "team"])
+        except DjangoValidationError as exc:
+            for column, errors in exc.error_dict.items():
+                self.problem(line, column, " ".join(errors[0].messages) if errors else "invalid")
+        return _Row(line, values) if len(self.problems) == before else None
+
+
+def _read_rows(raw: bytes, filename: str, validator: _RowValidator) -> list[_Row]:
+    reader = csv.reader(_decode_lines(raw, filename))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationFailed(Problem(field="", line=1, message="the file is empty"), source=filename) from None
+    columns = [h.strip().lower() for h in header]
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown or "hostname" not in columns:
+        problems = [Problem(field=c, line=1, column=c, message=f"unknown column; expected some of {', '.join(COLUMNS)}")
+                    for c in unknown]
+        if "hostname" not in columns:
+            problems.append(Problem(field="hostname", line=1, column="hostname", message="the hostname column is required"))
+        raise ValidationFailed(problems, source=filename)
+    rows: list[_Row] = []
+    seen: dict[str, int] = {}
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(columns):
+                validator.problem(line, "", f"{len(cells)} cells where the header has {len(columns)}")
+                continue
+            row = validator.row(line, dict(zip(columns, cells, strict=True)))
+            if row is not None:
+                host = row.values["hostname"]
+                if host in seen:
+                    validator.problem(line, "hostname", f"{host!r} already appears on line {seen[host]}")
+                seen[host] = line
+                rows.append(row)
+            if len(validator.problems) >= MAX_PROBLEMS:
+                break
+    except csv.Error as exc:
+        validator.problem(reader.line_num, "", f"malformed CSV: {exc}")
+    return rows
+
+
+def import_assets_csv(*, actor: Any, file: IO[bytes], filename: str) -> AssetImportReport:
+    """Validate the whole file, then write it in one transaction; on any problem write nothing."""
+    require(actor, "org.import")
+    limit = settings.ACCORD_MAX_UPLOAD_MB * 1024 * 1024
+    raw = file.read(limit + 1)
+    if len(raw) > limit:
+        raise ValidationFailed.field("file", f"{filename} is larger than the {settings.ACCORD_MAX_UPLOAD_MB} MB limit")
+    validator = _RowValidator()
+    rows = _read_rows(raw, filename, validator)
+    if validator.problems:
+        raise ValidationFailed(validator.problems, source=filename)
+    report = AssetImportReport(filename=filename, sha256=hashlib.sha256(raw).hexdigest(), rows=len(rows))
+    _apply(actor, rows, report)
+    return report
+
+
+@transaction.atomic
+def _apply(actor: Any, rows: list[_Row], report: AssetImportReport) -> None:
+    existing = {a.hostname: a for a in Asset.objects.filter(hostname__in=[r.values["hostname"] for r in rows])}
+    for row in rows:
+        asset = existing.get(row.values["hostname"])
+        if asset is None:
+            asset = Asset(**row.values)
+            asset.save()
+            audit.record(actor, "asset.imported", asset, after=audit.snapshot(asset))
+            report.created += 1
+            report.hostnames_created.append(asset.hostname)
+            continue
+        before = audit.snapshot(asset)
+        for name, value in row.values.items():
+            setattr(asset, name, value)
+        after = audit.snapshot(asset)
+        if after == before:
+            report.unchanged += 1
+            continue
+        if asset.discovered_by_scan and asset.business_service_id:
+            asset.discovered_by_scan = False
+        asset.save()
+        audit.record(actor, "asset.updated_by_import", asset,
+                     before={k: v for k, v in before.items() if after.get(k) != v},
+                     after={k: v for k, v in after.items() if before.get(k) != v})
+        report.updated += 1
+    audit.record(actor, "asset.import_finished", ("org.asset_import", report.sha256[:16], report.filename),
+                 after={"rows": report.rows, "created": report.created, "updated": report.updated,
+                        "unchanged": report.unchanged, "sha256": report.sha256})
+
+
+def example_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerow(["erp-db-01", "10.20.1.11", "database", "production", "Red Hat Enterprise Linux 9",
+                     "ERP", "Platform Engineering", "no", "erp;pci"])
+    return out.getvalue()

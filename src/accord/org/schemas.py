@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    description: str
+
+
+class TeamIn(Schema):
+    name: str = Field(max_length=120)
+    description: str = ""
+
+
+class TeamPatch(Schema):
+    name: str | None = Field(default=None, max_length=120)
+    description: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    job_title: str
+    team_id: int | None
+    email: str | None
+    username: str | None = Field(default=None, alias="user.username")
+
+
+class PersonIn(Schema):
+    name: str = Field(max_length=150)
+    job_title: str = ""
+    team_id: int | None = None
+    email: str | None = None
+
+
+class PersonPatch(Schema):
+    name: str | None = Field(default=None, max_length=150)
+    job_title: str | None = None
+    team_id: int | None = None
+    email: str | None = None
+
+
+class ServiceOut(Schema):
+    id: int
+    name: str
+    description: str
+    owner_id: int | None
+    criticality_tier: int
+    downtime_cost_per_hour: Decimal
+    mission_impact: str
+
+
+class ServiceIn(Schema):
+    name: str = Field(max_length=150)
+    description: str = ""
+    owner_id: int | None = None
+    criticality_tier: int = 3
+    downtime_cost_per_hour: Decimal = Field(default=Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    mission_impact: str = "medium"
+
+
+class ServicePatch(Schema):
+    name: str | None = Field(default=None, max_length=150)
+    description: str | None = None
+    owner_id: int | None = None
+    criticality_tier: int | None = None
+    downtime_cost_per_hour: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    mission_impact: str | None = None
+
+
+class AssetOut(Schema):
+    id: int
+    hostname: str
+    ip_address: str | None
+    kind: str
+    environment: str
+    operating_system: str
+    business_service_id: int | None
+    team_id: int | None
+    internet_exposed: bool
+    tags: list[str] = Field(alias="tag_list")
+    discovered_by_scan: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class AssetIn(Schema):
+    hostname: str = Field(max_length=253)
+    ip_address: str | None = None
+    kind: str = "server"
+    environment: str = "production"
+    operating_system: str = ""
+    business_service_id: int | None = None
+    team_id: int | None = None
+    internet_exposed: bool = False
+    tags: list[str] = []
+
+
+class AssetPatch(Schema):
+    hostname: str | None = Field(default=None, max_length=253)
+    ip_address: str | None = None
+    kind: str | None = None
+    environment: str | None = None
+    operating_system: str | None = None
+    business_service_id: int | None = None
+    team_id: int | None = None
+    internet_exposed: bool | None = None
+    tags: list[str] | None = None
+
+
+class AssetQuery(Schema):
+    q: str = ""
+    environment: str = ""
+    kind: str = ""
+    business_service: int | None = None
+    team: int | None = None
+    internet_exposed: bool | None = None
+    tag: str = ""
+    discovered: bool | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+class ImportReportOut(Schema):
+    filename: str
+    sha256: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
