@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from accord.accounts import selectors, services
 from accord.accounts.models import User
@@ -33,13 +33,13 @@ def list_tokens(request: HttpRequest) -> Any:
 
 
 @router.post("/tokens", response={201: IssuedTokenOut, **REFUSALS}, auth=Capability())
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     issued = services.create_token(actor=acting_user(request), name=payload.name,
                                    expires_in_days=payload.expires_in_days)
     token = issued.token
-    return 201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
-                 "expires_at": token.expires_at, "last_used_at": None, "revoked_at": None,
-                 "token": issued.secret}
+    return Status(201, {"id": token.pk, "name": token.name, "prefix": token.prefix, "created_at": token.created_at,
+                        "expires_at": token.expires_at, "last_used_at": None, "revoked_at": None,
+                        "token": issued.secret})
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **REFUSALS}, auth=Capability())
@@ -54,9 +54,9 @@ def list_users(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/users", response={201: UserOut, **REFUSALS}, auth=Capability("user.manage"))
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, dict[str, Any]]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status[dict[str, Any]]:
     user = services.create_user(actor=acting_user(request), **payload.dict())
-    return 201, _user_out(user)
+    return Status(201, _user_out(user))
 
 
 @router.put("/users/{username}/roles", response={200: UserOut, **REFUSALS}, auth=Capability("user.manage"))

@@ -18,7 +18,11 @@ from rich.console import Console
 err = Console(stderr=True)
 out = Console()
 
-TOKEN_FILE = Path(os.environ.get("ACCORD_TOKEN_FILE", Path.home() / ".config" / "accord" / "token"))
+
+
+def token_file() -> Path:
+    """Where `accord login` keeps the token (ACCORD_TOKEN_FILE overrides)."""
+    return Path(os.environ.get("ACCORD_TOKEN_FILE") or Path.home() / ".config" / "accord" / "token")
 
 
 def django_ready() -> None:
@@ -44,8 +48,9 @@ def fail(message: str, *, code: int = 2) -> NoReturn:
 
 
 def saved_token() -> str | None:
-    if TOKEN_FILE.is_file():
-        return TOKEN_FILE.read_text(encoding="utf-8").strip() or None
+    path = token_file()
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip() or None
     return None
 
 

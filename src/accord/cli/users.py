@@ -5,11 +5,12 @@ from __future__ import annotations
 import getpass
 import os
 import secrets
+from typing import Any
 
 import typer
 from rich.table import Table
 
-from accord.cli.context import TOKEN_FILE, acting_user, django_ready, fail, out, user_errors
+from accord.cli.context import acting_user, django_ready, fail, out, token_file, user_errors
 
 user_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens (for the API and this command line).", no_args_is_help=True)
@@ -133,7 +134,7 @@ def revoke_token(token_id: int = typer.Argument(..., help="The token's id (see `
     out.print(f"[green]✔[/] token {revoked.name!r} ({revoked.prefix}…) revoked")
 
 
-def _password_user(username: str) -> object:
+def _password_user(username: str) -> Any:
     from django.contrib.auth import authenticate
 
     password = os.environ.get("ACCORD_PASSWORD") or getpass.getpass(f"Password for {username}: ")
@@ -150,7 +151,9 @@ def login(username: str = typer.Argument(..., help="Your Accord username.")) -> 
 
     with user_errors():
         issued = services.create_token(actor=_password_user(username), name="command line (accord login)")
-    TOKEN_FILE.parent.mkdir(parents=True, exist_ok=True)
-    TOKEN_FILE.touch(mode=0o600, exist_ok=True)
-    TOKEN_FILE.write_text(issued.secret + "\n", encoding="utf-8")
-    out.print(f"[green]✔[/] signed in as {username}; token saved to {TOKEN_FILE}")
+    path = token_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(issued.secret + "\n", encoding="utf-8")
+    out.print(f"[green]✔[/] signed in as {username}; token saved to {path}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -81,7 +82,7 @@ TEMPLATES = [
 ]
 
 
-def _database_from_env() -> dict:
+def _database_from_env() -> dict[str, Any]:
     url = os.environ.get("ACCORD_DATABASE_URL", "").strip()
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -99,7 +100,7 @@ def _database_from_env() -> dict:
             "timeout": 30,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
-    return config
+    return dict(config)
 
 
 DATABASES = {"default": _database_from_env()}

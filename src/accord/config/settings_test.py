@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("ACCORD_ENV", "test")
 
-from accord.config.settings import *  # noqa: E402,F403
+from accord.config.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 - speed in tests only
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests; files are found per request

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, Page, paginate
+from accord.core.api_common import REFUSALS, Page, PageQuery, paginate
 from accord.core.selectors import AuditFilter, audit_events_visible_to, verify_audit_chain
 
 router = Router(tags=["audit"])
@@ -29,15 +29,13 @@ class AuditEventOut(Schema):
     prev_hash: str
 
 
-class AuditQuery(Schema):
+class AuditQuery(PageQuery):
     actor: str = ""
     action: str = ""
     object_type: str = ""
     object_id: str = ""
     since: dt.datetime | None = None
     until: dt.datetime | None = None
-    page: int = 1
-    page_size: int = 50
 
 
 class ChainOut(Schema):

@@ -6,9 +6,18 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Schema
+from pydantic import Field
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 1_000_000  # keeps OFFSET inside what every database accepts
+
+
+class PageQuery(Schema):
+    """Paging parameters every list takes; out-of-range values are refused with a 422."""
+
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class ProblemOut(Schema):
@@ -31,7 +40,7 @@ class Page(Schema, Generic[T]):
 
 
 def paginate(queryset: QuerySet[Any], *, page: int, page_size: int) -> dict[str, Any]:
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     start = (page - 1) * page_size
     return {"count": queryset.count(), "page": page, "page_size": page_size,

@@ -22,8 +22,8 @@ M = TypeVar("M", bound=models.Model)
 
 def problems_from_django(exc: DjangoValidationError) -> list[Problem]:
     if hasattr(exc, "error_dict"):
-        return [Problem(field=field if field != "__all__" else "", message=" ".join(e.messages))
-                for field, e in exc.error_dict.items()]
+        return [Problem(field=field if field != "__all__" else "", message=" ".join(messages))
+                for field, messages in exc.message_dict.items()]
     return [Problem(field="", message=m) for m in exc.messages]
 
 

@@ -5,15 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 
 from accord.core.api_auth import Capability, acting_user
 from accord.core.api_common import REFUSALS, Page, paginate
 from accord.org import selectors, services
 from accord.org.asset_import import import_assets_csv
 from accord.org.schemas import (
-    AssetIn, AssetOut, AssetPatch, AssetQuery, ImportReportOut, PersonIn, PersonOut, PersonPatch,
-    ServiceIn, ServiceOut, ServicePatch, TeamIn, TeamOut, TeamPatch,
+    AssetIn,
+    AssetOut,
+    AssetPatch,
+    AssetQuery,
+    ImportReportOut,
+    PeopleQuery,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    ServiceIn,
+    ServiceOut,
+    ServicePatch,
+    TeamIn,
+    TeamOut,
+    TeamPatch,
 )
 
 router = Router(tags=["organisation"])
@@ -38,7 +51,7 @@ def get_service(request: HttpRequest, service_id: int) -> Any:
 
 @router.post("/services", response={201: ServiceOut, **REFUSALS}, auth=WRITE)
 def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
-    return 201, services.create_business_service(actor=acting_user(request), **payload.dict())
+    return Status(201, services.create_business_service(actor=acting_user(request), **payload.dict()))
 
 
 @router.patch("/services/{service_id}", response={200: ServiceOut, **REFUSALS}, auth=WRITE)
@@ -62,7 +75,7 @@ def get_team(request: HttpRequest, team_id: int) -> Any:
 
 @router.post("/teams", response={201: TeamOut, **REFUSALS}, auth=WRITE)
 def create_team(request: HttpRequest, payload: TeamIn) -> Any:
-    return 201, services.create_team(actor=acting_user(request), **payload.dict())
+    return Status(201, services.create_team(actor=acting_user(request), **payload.dict()))
 
 
 @router.patch("/teams/{team_id}", response={200: TeamOut, **REFUSALS}, auth=WRITE)
@@ -74,10 +87,9 @@ def update_team(request: HttpRequest, team_id: int, payload: TeamPatch) -> Any:
 # People ----------------------------------------------------------------------------------------
 
 @router.get("/people", response={200: Page[PersonOut], **REFUSALS}, auth=READ)
-def list_people(request: HttpRequest, q: str = "", team: int | None = None, page: int = 1,
-                page_size: int = 50) -> Any:
-    people = selectors.people_visible_to(acting_user(request), q=q, team=team)
-    return paginate(people, page=page, page_size=page_size)
+def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> Any:
+    people = selectors.people_visible_to(acting_user(request), q=query.q, team=query.team)
+    return paginate(people, page=query.page, page_size=query.page_size)
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **REFUSALS}, auth=READ)
@@ -87,7 +99,7 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
 
 @router.post("/people", response={201: PersonOut, **REFUSALS}, auth=WRITE)
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
-    return 201, services.create_person(actor=acting_user(request), **payload.dict())
+    return Status(201, services.create_person(actor=acting_user(request), **payload.dict()))
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, **REFUSALS}, auth=WRITE)
@@ -106,6 +118,12 @@ def list_assets(request: HttpRequest, query: Query[AssetQuery]) -> Any:
     return paginate(assets, page=query.page, page_size=query.page_size)
 
 
+# Declared before /assets/{asset_id} so that 'import' is not taken for an id.
+@router.post("/assets/import", response={200: ImportReportOut, **REFUSALS}, auth=Capability("org.import"))
+def import_assets(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    return import_assets_csv(actor=acting_user(request), file=file, filename=file.name or "upload.csv")
+
+
 @router.get("/assets/{asset_id}", response={200: AssetOut, **REFUSALS}, auth=READ)
 def get_asset(request: HttpRequest, asset_id: int) -> Any:
     return selectors.asset_by_id(acting_user(request), asset_id)
@@ -113,7 +131,7 @@ def get_asset(request: HttpRequest, asset_id: int) -> Any:
 
 @router.post("/assets", response={201: AssetOut, **REFUSALS}, auth=WRITE)
 def create_asset(request: HttpRequest, payload: AssetIn) -> Any:
-    return 201, services.create_asset(actor=acting_user(request), **payload.dict())
+    return Status(201, services.create_asset(actor=acting_user(request), **payload.dict()))
 
 
 @router.patch("/assets/{asset_id}", response={200: AssetOut, **REFUSALS}, auth=WRITE)
@@ -121,8 +139,3 @@ def update_asset(request: HttpRequest, asset_id: int, payload: AssetPatch) -> An
     actor = acting_user(request)
     asset = selectors.asset_by_id(actor, asset_id)
     return services.update_asset(actor=actor, asset=asset, **_changes(payload))
-
-
-@router.post("/assets/import", response={200: ImportReportOut, **REFUSALS}, auth=Capability("org.import"))
-def import_assets(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    return import_assets_csv(actor=acting_user(request), file=file, filename=file.name or "upload.csv")

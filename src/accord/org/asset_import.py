@@ -108,10 +108,10 @@ class _RowValidator:
         }
         candidate = Asset(**values)
         try:  # field-level checks (IP syntax, lengths); uniqueness is checked across the file below
-            candidate.clean_fields(exclude=["business_service", "team"])
+            candidate.clean_fields(exclude=["business_service", "team", "environment", "kind"])
         except DjangoValidationError as exc:
-            for column, errors in exc.error_dict.items():
-                self.problem(line, column, " ".join(errors[0].messages) if errors else "invalid")
+            for column, messages in exc.message_dict.items():
+                self.problem(line, column, " ".join(messages))
         return _Row(line, values) if len(self.problems) == before else None
 
 

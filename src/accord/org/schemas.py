@@ -6,6 +6,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from accord.core.api_common import PageQuery
+
 
 class TeamOut(Schema):
     id: int
@@ -114,7 +116,7 @@ class AssetPatch(Schema):
     tags: list[str] | None = None
 
 
-class AssetQuery(Schema):
+class AssetQuery(PageQuery):
     q: str = ""
     environment: str = ""
     kind: str = ""
@@ -123,8 +125,11 @@ class AssetQuery(Schema):
     internet_exposed: bool | None = None
     tag: str = ""
     discovered: bool | None = None
-    page: int = 1
-    page_size: int = 50
+
+
+class PeopleQuery(PageQuery):
+    q: str = ""
+    team: int | None = None
 
 
 class ImportReportOut(Schema):
