@@ -11,7 +11,7 @@ from accord.accounts import selectors, services
 from accord.accounts.models import User
 from accord.accounts.schemas import IssuedTokenOut, MeOut, RolesIn, TokenIn, TokenOut, UserIn, UserOut
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS
+from accord.core.api_common import REFUSALS, DbId, Text
 
 router = Router(tags=["accounts"])
 
@@ -43,7 +43,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any
 
 
 @router.delete("/tokens/{token_id}", response={200: TokenOut, **REFUSALS}, auth=Capability())
-def revoke_token(request: HttpRequest, token_id: int) -> Any:
+def revoke_token(request: HttpRequest, token_id: DbId) -> Any:
     actor = acting_user(request)
     return services.revoke_token(actor=actor, token=selectors.token_of(actor, token_id))
 
@@ -60,13 +60,13 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status[dict[str, Any]]
 
 
 @router.put("/users/{username}/roles", response={200: UserOut, **REFUSALS}, auth=Capability("user.manage"))
-def set_roles(request: HttpRequest, username: str, payload: RolesIn) -> dict[str, Any]:
+def set_roles(request: HttpRequest, username: Text, payload: RolesIn) -> dict[str, Any]:
     actor = acting_user(request)
     user = services.set_roles(actor=actor, user=selectors.user_by_username(actor, username), roles=payload.roles)
     return _user_out(user)
 
 
 @router.post("/users/{username}/disable", response={200: UserOut, **REFUSALS}, auth=Capability("user.manage"))
-def disable_user(request: HttpRequest, username: str) -> dict[str, Any]:
+def disable_user(request: HttpRequest, username: Text) -> dict[str, Any]:
     actor = acting_user(request)
     return _user_out(services.disable_user(actor=actor, user=selectors.user_by_username(actor, username)))

@@ -5,6 +5,8 @@ import datetime as dt
 from ninja import Schema
 from pydantic import Field
 
+from accord.core.api_common import InputSchema
+
 
 class MeOut(Schema):
     username: str
@@ -22,7 +24,7 @@ class UserOut(Schema):
     roles: list[str]
 
 
-class UserIn(Schema):
+class UserIn(InputSchema):
     username: str = Field(min_length=1, max_length=150)
     password: str = Field(min_length=1, max_length=200)
     roles: list[str]
@@ -30,11 +32,11 @@ class UserIn(Schema):
     display_name: str = ""
 
 
-class RolesIn(Schema):
+class RolesIn(InputSchema):
     roles: list[str]
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, Page, PageQuery, paginate
+from accord.core.api_common import REFUSALS, Moment, Page, PageQuery, paginate
 from accord.core.selectors import AuditFilter, audit_events_visible_to, verify_audit_chain
 
 router = Router(tags=["audit"])
@@ -34,8 +34,8 @@ class AuditQuery(PageQuery):
     action: str = ""
     object_type: str = ""
     object_id: str = ""
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 class ChainOut(Schema):

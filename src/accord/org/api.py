@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Status, UploadedFile
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, Page, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, paginate
 from accord.org import selectors, services
 from accord.org.asset_import import import_assets_csv
 from accord.org.schemas import (
@@ -45,7 +45,7 @@ def list_services(request: HttpRequest) -> Any:
 
 
 @router.get("/services/{service_id}", response={200: ServiceOut, **REFUSALS}, auth=READ)
-def get_service(request: HttpRequest, service_id: int) -> Any:
+def get_service(request: HttpRequest, service_id: DbId) -> Any:
     return selectors.service_by_id(acting_user(request), service_id)
 
 
@@ -55,7 +55,7 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
 
 
 @router.patch("/services/{service_id}", response={200: ServiceOut, **REFUSALS}, auth=WRITE)
-def update_service(request: HttpRequest, service_id: int, payload: ServicePatch) -> Any:
+def update_service(request: HttpRequest, service_id: DbId, payload: ServicePatch) -> Any:
     actor = acting_user(request)
     service = selectors.service_by_id(actor, service_id)
     return services.update_business_service(actor=actor, service=service, **_changes(payload))
@@ -69,7 +69,7 @@ def list_teams(request: HttpRequest) -> Any:
 
 
 @router.get("/teams/{team_id}", response={200: TeamOut, **REFUSALS}, auth=READ)
-def get_team(request: HttpRequest, team_id: int) -> Any:
+def get_team(request: HttpRequest, team_id: DbId) -> Any:
     return selectors.team_by_id(acting_user(request), team_id)
 
 
@@ -79,7 +79,7 @@ def create_team(request: HttpRequest, payload: TeamIn) -> Any:
 
 
 @router.patch("/teams/{team_id}", response={200: TeamOut, **REFUSALS}, auth=WRITE)
-def update_team(request: HttpRequest, team_id: int, payload: TeamPatch) -> Any:
+def update_team(request: HttpRequest, team_id: DbId, payload: TeamPatch) -> Any:
     actor = acting_user(request)
     return services.update_team(actor=actor, team=selectors.team_by_id(actor, team_id), **_changes(payload))
 
@@ -93,7 +93,7 @@ def list_people(request: HttpRequest, query: Query[PeopleQuery]) -> Any:
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **REFUSALS}, auth=READ)
-def get_person(request: HttpRequest, person_id: int) -> Any:
+def get_person(request: HttpRequest, person_id: DbId) -> Any:
     return selectors.person_by_id(acting_user(request), person_id)
 
 
@@ -103,7 +103,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, **REFUSALS}, auth=WRITE)
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Any:
+def update_person(request: HttpRequest, person_id: DbId, payload: PersonPatch) -> Any:
     actor = acting_user(request)
     person = selectors.person_by_id(actor, person_id)
     return services.update_person(actor=actor, person=person, **_changes(payload))
@@ -125,7 +125,7 @@ def import_assets(request: HttpRequest, file: File[UploadedFile]) -> Any:
 
 
 @router.get("/assets/{asset_id}", response={200: AssetOut, **REFUSALS}, auth=READ)
-def get_asset(request: HttpRequest, asset_id: int) -> Any:
+def get_asset(request: HttpRequest, asset_id: DbId) -> Any:
     return selectors.asset_by_id(acting_user(request), asset_id)
 
 
@@ -135,7 +135,7 @@ def create_asset(request: HttpRequest, payload: AssetIn) -> Any:
 
 
 @router.patch("/assets/{asset_id}", response={200: AssetOut, **REFUSALS}, auth=WRITE)
-def update_asset(request: HttpRequest, asset_id: int, payload: AssetPatch) -> Any:
+def update_asset(request: HttpRequest, asset_id: DbId, payload: AssetPatch) -> Any:
     actor = acting_user(request)
     asset = selectors.asset_by_id(actor, asset_id)
     return services.update_asset(actor=actor, asset=asset, **_changes(payload))

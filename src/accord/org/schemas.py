@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
-from accord.core.api_common import PageQuery
+from accord.core.api_common import DbId, InputSchema, PageQuery
 
 
 class TeamOut(Schema):
@@ -15,12 +15,12 @@ class TeamOut(Schema):
     description: str
 
 
-class TeamIn(Schema):
+class TeamIn(InputSchema):
     name: str = Field(max_length=120)
     description: str = ""
 
 
-class TeamPatch(Schema):
+class TeamPatch(InputSchema):
     name: str | None = Field(default=None, max_length=120)
     description: str | None = None
 
@@ -29,22 +29,22 @@ class PersonOut(Schema):
     id: int
     name: str
     job_title: str
-    team_id: int | None
+    team_id: DbId | None
     email: str | None
     username: str | None = Field(default=None, alias="user.username")
 
 
-class PersonIn(Schema):
+class PersonIn(InputSchema):
     name: str = Field(max_length=150)
     job_title: str = ""
-    team_id: int | None = None
+    team_id: DbId | None = None
     email: str | None = None
 
 
-class PersonPatch(Schema):
+class PersonPatch(InputSchema):
     name: str | None = Field(default=None, max_length=150)
     job_title: str | None = None
-    team_id: int | None = None
+    team_id: DbId | None = None
     email: str | None = None
 
 
@@ -52,25 +52,25 @@ class ServiceOut(Schema):
     id: int
     name: str
     description: str
-    owner_id: int | None
+    owner_id: DbId | None
     criticality_tier: int
     downtime_cost_per_hour: Decimal
     mission_impact: str
 
 
-class ServiceIn(Schema):
+class ServiceIn(InputSchema):
     name: str = Field(max_length=150)
     description: str = ""
-    owner_id: int | None = None
+    owner_id: DbId | None = None
     criticality_tier: int = 3
     downtime_cost_per_hour: Decimal = Field(default=Decimal(0), ge=0, max_digits=14, decimal_places=2)
     mission_impact: str = "medium"
 
 
-class ServicePatch(Schema):
+class ServicePatch(InputSchema):
     name: str | None = Field(default=None, max_length=150)
     description: str | None = None
-    owner_id: int | None = None
+    owner_id: DbId | None = None
     criticality_tier: int | None = None
     downtime_cost_per_hour: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     mission_impact: str | None = None
@@ -83,8 +83,8 @@ class AssetOut(Schema):
     kind: str
     environment: str
     operating_system: str
-    business_service_id: int | None
-    team_id: int | None
+    business_service_id: DbId | None
+    team_id: DbId | None
     internet_exposed: bool
     tags: list[str] = Field(alias="tag_list")
     discovered_by_scan: bool
@@ -92,26 +92,26 @@ class AssetOut(Schema):
     updated_at: dt.datetime
 
 
-class AssetIn(Schema):
+class AssetIn(InputSchema):
     hostname: str = Field(max_length=253)
     ip_address: str | None = None
     kind: str = "server"
     environment: str = "production"
     operating_system: str = ""
-    business_service_id: int | None = None
-    team_id: int | None = None
+    business_service_id: DbId | None = None
+    team_id: DbId | None = None
     internet_exposed: bool = False
     tags: list[str] = []
 
 
-class AssetPatch(Schema):
+class AssetPatch(InputSchema):
     hostname: str | None = Field(default=None, max_length=253)
     ip_address: str | None = None
     kind: str | None = None
     environment: str | None = None
     operating_system: str | None = None
-    business_service_id: int | None = None
-    team_id: int | None = None
+    business_service_id: DbId | None = None
+    team_id: DbId | None = None
     internet_exposed: bool | None = None
     tags: list[str] | None = None
 
@@ -120,8 +120,8 @@ class AssetQuery(PageQuery):
     q: str = ""
     environment: str = ""
     kind: str = ""
-    business_service: int | None = None
-    team: int | None = None
+    business_service: DbId | None = None
+    team: DbId | None = None
     internet_exposed: bool | None = None
     tag: str = ""
     discovered: bool | None = None
@@ -129,7 +129,7 @@ class AssetQuery(PageQuery):
 
 class PeopleQuery(PageQuery):
     q: str = ""
-    team: int | None = None
+    team: DbId | None = None
 
 
 class ImportReportOut(Schema):
