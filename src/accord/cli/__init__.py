@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli import audit, db, demo, org, patch, portfolio, risks, serve, users, vulns
+from accord.cli import audit, db, demo, feeds, org, patch, portfolio, risks, serve, users, vulns
 
 app = typer.Typer(
     name="accord",
@@ -26,6 +26,7 @@ app.add_typer(org.app, name="org")
 app.add_typer(demo.app, name="demo")
 app.add_typer(risks.app, name="risks")
 app.add_typer(vulns.app, name="vulns")
+app.add_typer(feeds.app, name="feeds")
 app.add_typer(patch.app, name="patch")
 app.add_typer(portfolio.app, name="portfolio")
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "accord.core",
     "accord.accounts",
     "accord.org",
+    "accord.risks",
+    "accord.vulns",
 ]
 
 MIDDLEWARE = [

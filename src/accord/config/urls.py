@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("accord.accounts.urls")),
     path("org/", include("accord.org.urls")),
+    path("risks/", include("accord.risks.urls")),
+    path("vulns/", include("accord.vulns.urls")),
     path("", include("accord.core.urls")),
 ]
 
