@@ -13,6 +13,8 @@ from accord.core.api import router as audit_router
 from accord.core.api_auth import CsrfFailed
 from accord.core.errors import NotAllowed, NotFound, ValidationFailed
 from accord.org.api import router as org_router
+from accord.patching.api import router as patching_router
+from accord.portfolio.api import router as portfolio_router
 from accord.risks.api import router as risks_router
 from accord.vulns.api import router as vulns_router
 
@@ -31,6 +33,8 @@ api.add_router("/audit", audit_router)
 api.add_router("/org", org_router)
 api.add_router("/risks", risks_router)
 api.add_router("/vulns", vulns_router)
+api.add_router("/patching", patching_router)
+api.add_router("/portfolio", portfolio_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, problems: list | None = None) -> HttpResponse:

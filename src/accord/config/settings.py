@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "accord.org",
     "accord.risks",
     "accord.vulns",
+    "accord.patching",
+    "accord.portfolio",
 ]
 
 MIDDLEWARE = [

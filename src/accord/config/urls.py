@@ -10,6 +10,8 @@ urlpatterns = [
     path("org/", include("accord.org.urls")),
     path("risks/", include("accord.risks.urls")),
     path("vulns/", include("accord.vulns.urls")),
+    path("patching/", include("accord.patching.urls")),
+    path("portfolio/", include("accord.portfolio.urls")),
     path("", include("accord.core.urls")),
 ]
 
