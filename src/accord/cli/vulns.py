@@ -174,3 +174,227 @@ def parse(
         f"read in {seconds:.2f} s",
         highlight=False,
     )
+
+
+# --- commands over the database (Django is imported inside them) -------------------------------
+
+WHO_HELP = "personal token (default: ACCORD_TOKEN or the one `accord login` saved)"
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="scanner file to import")],
+    file_format: Annotated[
+        str, typer.Option("--format", help=f"one of {', '.join(FORMAT_CHOICES)}")
+    ] = "auto",
+    scope: Annotated[
+        str | None, typer.Option(help="what the scan covers; findings open in it and absent from the file are fixed "
+                                      "(default: the file name)")
+    ] = None,
+    application: Annotated[
+        str | None, typer.Option(help="asset name for SARIF/CycloneDX findings (default: from the file)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
+) -> None:
+    """Import a scanner file: all findings or none; prints new, unchanged, fixed and reopened."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    from accord.cli.context import acting_user, django_ready, fail, user_errors
+
+    if file_format not in FORMAT_CHOICES:
+        fail(f"--format: {file_format!r} is not one of {', '.join(FORMAT_CHOICES)}")
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    django_ready()
+    from accord.vulns.services import import_scan
+
+    size = file.stat().st_size
+    progress = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                        TimeRemainingColumn(), console=Console(stderr=True), transient=True, disable=as_json)
+    with user_errors(), progress, file.open("rb") as handle:
+        actor = acting_user(token)
+        task = progress.add_task(f"importing {file.name}", total=size)
+        run = import_scan(actor=actor, file=handle, filename=file.name, format=file_format, scope=scope,
+                          application=application,
+                          on_progress=lambda done: progress.update(task, completed=done))
+    counts = {name: getattr(run, name) for name in ("findings_read", "new", "unchanged", "updated", "fixed",
+                                                     "reopened", "suppressed", "duplicates", "assets_created")}
+    if as_json:
+        _emit({"id": run.pk, "file": run.filename, "format": run.source_format, "scope": run.scope,
+               "sha256": run.sha256, "seconds": run.duration_seconds, **counts})
+        return
+    table = Table("outcome", "findings")
+    for name, value in counts.items():
+        table.add_row(name.replace("_", " "), f"{value:,}")
+    console = Console()
+    console.print(f"[green]✔[/] {file.name} ({run.source_format}, scope {run.scope!r}) imported in "
+                  f"{run.duration_seconds:.1f} s as run #{run.pk}", highlight=False)
+    console.print(table)
+
+
+@app.command("list")
+def list_findings(
+    decision: Annotated[str, typer.Option(help="track, track*, attend or act")] = "",
+    kev: Annotated[bool | None, typer.Option("--kev/--no-kev", help="only findings in KEV (or not)")] = None,
+    epss_min: Annotated[float | None, typer.Option(help="EPSS at least this (0-1)")] = None,
+    service: Annotated[str, typer.Option(help="business service name")] = "",
+    team: Annotated[str, typer.Option(help="team name")] = "",
+    sla: Annotated[str, typer.Option(help="on_track, due_soon or breached")] = "",
+    scanner: Annotated[str, typer.Option(help="e.g. nessus, openvas, qualys")] = "",
+    state: Annotated[str, typer.Option(help="open, reopened, fixed, suppressed or all")] = "open",
+    limit: Annotated[int, typer.Option(help="rows to show")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
+) -> None:
+    """List findings, most urgent first, with the filters of the findings page."""
+    from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+
+    django_ready()
+    from accord.org.models import BusinessService, Team
+    from accord.vulns import selectors
+
+    with user_errors():
+        actor = acting_user(token)
+        service_id = team_id = None
+        if service:
+            service_id = BusinessService.objects.filter(name__iexact=service).values_list("id", flat=True).first()
+            if service_id is None:
+                fail(f"--service: no business service named {service!r}")
+        if team:
+            team_id = Team.objects.filter(name__iexact=team).values_list("id", flat=True).first()
+            if team_id is None:
+                fail(f"--team: no team named {team!r}")
+        filters = selectors.FindingFilter(state=state, decision=decision, kev=kev, epss_min=epss_min,
+                                          service=service_id, team=team_id, sla=sla, scanner=scanner)
+        page = selectors.keyset_page(selectors.findings_visible_to(actor, filters), page_size=max(1, limit))
+        statuses = selectors.sla_status_for(page.items)
+    count = f"{page.count:,}" + ("" if page.count_exact else "+")
+    if as_json:
+        _emit({"count": page.count, "count_exact": page.count_exact, "items": [
+            {"id": f.pk, "asset": f.asset.hostname, "title": f.title, "cves": f.cve_list, "decision": f.decision,
+             "kev": f.kev, "epss": f.epss, "due_date": f.due_date.isoformat(), "sla_status": statuses[f.pk],
+             "state": f.state} for f in page.items]})
+        return
+    table = Table("id", "asset", "title", "decision", "KEV", "EPSS", "due", "SLA")
+    for f in page.items:
+        table.add_row(str(f.pk), f.asset.hostname, f.title[:60], f.decision, "yes" if f.kev else "",
+                      f"{f.epss:.3f}" if f.epss is not None else "", f.due_date.isoformat(),
+                      statuses[f.pk].replace("_", " "))
+    out.print(table)
+    out.print(f"{len(page.items)} of {count} finding(s)")
+
+
+@app.command()
+def override(
+    finding_id: Annotated[int, typer.Argument(help="finding id (see `accord vulns list`)")],
+    decision: Annotated[str, typer.Option(help="track, track*, attend or act")],
+    justification: Annotated[str, typer.Option(help="why (kept in the audit trail)")],
+    token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
+) -> None:
+    """Override a finding's SSVC decision, with a justification (audited)."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.vulns import selectors, services
+
+    with user_errors():
+        actor = acting_user(token)
+        finding = services.override_decision(actor=actor, finding=selectors.finding_by_id(actor, finding_id),
+                                             decision=decision, justification=justification)
+    out.print(f"[green]✔[/] finding {finding.pk}: decision {finding.decision} (computed "
+              f"{finding.computed_decision}), due {finding.due_date.isoformat()}", highlight=False)
+
+
+@app.command("sla")
+def sla_report(
+    by: Annotated[str, typer.Option(help="service or team")] = "service",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
+) -> None:
+    """SLA compliance of open findings per business service or team."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.vulns import selectors
+
+    with user_errors():
+        rows = selectors.sla_compliance(acting_user(token), by=by)
+    if as_json:
+        _emit({"by": by, "rows": [{"id": r.key, "name": r.name, "open": r.open, "on_track": r.on_track,
+                                   "due_soon": r.due_soon, "breached": r.breached,
+                                   "fixed_in_time": r.fixed_in_time, "fixed_late": r.fixed_late,
+                                   "within_sla_percent": r.within_sla} for r in rows]})
+        return
+    table = Table(by, "open", "on track", "due soon", "breached", "within SLA", "fixed in time", "fixed late")
+    for r in rows:
+        table.add_row(r.name, str(r.open), str(r.on_track), str(r.due_soon), str(r.breached),
+                      f"{r.within_sla:.1f} %" if r.within_sla is not None else "—", str(r.fixed_in_time),
+                      str(r.fixed_late))
+    out.print(table)
+
+
+sla_policy_app = typer.Typer(help="The remediation SLA policy: the CISO or the CIO proposes, the other confirms.",
+                             no_args_is_help=True)
+app.add_typer(sla_policy_app, name="sla-policy")
+
+
+@sla_policy_app.command("show")
+def sla_policy_show(token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None) -> None:
+    """Show the policy in force and any proposal awaiting confirmation."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.vulns import selectors
+
+    with user_errors():
+        state = selectors.sla_policy_state(acting_user(token))
+    days = ", ".join(f"{d.value} {n} days" for d, n in sorted(state.effective.days.items(), key=lambda i: -i[0].rank))
+    source = "built-in defaults" if state.active is None else f"policy #{state.active.pk}"
+    out.print(f"In force ({source}): {days}; due soon within {state.effective.due_soon_days} days", highlight=False)
+    if state.pending:
+        p = state.pending
+        out.print(f"Awaiting confirmation: #{p.pk} by {p.proposed_by} ({p.proposed_role.upper()}): {p}",
+                  highlight=False)
+
+
+@sla_policy_app.command("propose")
+def sla_policy_propose(
+    act: Annotated[int, typer.Option(help="days for act")],
+    attend: Annotated[int, typer.Option(help="days for attend")],
+    track_star: Annotated[int, typer.Option("--track-star", help="days for track*")],
+    track: Annotated[int, typer.Option(help="days for track")],
+    due_soon: Annotated[int, typer.Option(help="'due soon' starts this many days before the due date")] = 7,
+    reason: Annotated[str, typer.Option(help="why the change")] = "",
+    token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
+) -> None:
+    """Propose new remediation days (CISO or CIO); the other one confirms."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.vulns import services
+
+    with user_errors():
+        policy = services.propose_sla_policy(actor=acting_user(token), act_days=act, attend_days=attend,
+                                             track_star_days=track_star, track_days=track, due_soon_days=due_soon,
+                                             reason=reason)
+    other = "CIO" if policy.proposed_role == "ciso" else "CISO"
+    out.print(f"[green]✔[/] proposed as #{policy.pk}; the {other} confirms with "
+              f"`accord vulns sla-policy confirm {policy.pk}`", highlight=False)
+
+
+@sla_policy_app.command("confirm")
+def sla_policy_confirm(
+    policy_id: Annotated[int, typer.Argument(help="the proposal's number")],
+    token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
+) -> None:
+    """Confirm the other leader's proposal: it comes into force and due dates follow."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.vulns import selectors, services
+
+    with user_errors():
+        actor = acting_user(token)
+        policy = services.confirm_sla_policy(actor=actor, policy=selectors.sla_policy_by_id(actor, policy_id))
+    out.print(f"[green]✔[/] policy #{policy.pk} in force: {policy}", highlight=False)

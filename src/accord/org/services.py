@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
+from accord.core import audit
 from accord.core.crud import create_row, update_row
-from accord.org.models import Asset, BusinessService, Person, Team, normalise_tags
+from accord.core.errors import NotAllowed, ValidationFailed
+from accord.core.permissions import can
+from accord.org.models import Asset, AssetKind, BusinessService, Person, Team, normalise_tags
 
 WRITE = "org.write"
 
@@ -54,3 +62,48 @@ def create_asset(*, actor: Any, **fields: Any) -> Asset:
 
 def update_asset(*, actor: Any, asset: Asset, **changes: Any) -> Asset:
     return update_row(actor=actor, instance=asset, capability=WRITE, changes=_asset_fields(changes))
+
+
+@dataclass(frozen=True)
+class DiscoveredHost:
+    """A host or application a scanner reported that no asset matches yet."""
+
+    hostname: str
+    ip_address: str | None = None
+    kind: str = AssetKind.SERVER
+
+
+def _discovered_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip())) if value else None
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def register_discovered_assets(*, actor: Any, hosts: Sequence[DiscoveredHost], source: str) -> list[Asset]:
+    """Create, in bulk, the assets a scanner import found and nobody had registered.
+
+    They are flagged `discovered_by_scan` and have no business service until someone assigns one.
+    Allowed to whoever may import scans (`vuln.import`) or edit the organisation (`org.write`): an
+    analyst importing a scan must not be stopped by a host nobody registered. One audit row names
+    them all (an import can discover thousands). Hostnames already registered are skipped.
+    """
+    if not (can(actor, "org.write") or can(actor, "vuln.import")):
+        raise NotAllowed("vuln.import")
+    wanted: dict[str, Asset] = {}
+    for index, host in enumerate(hosts):
+        hostname = host.hostname.strip().lower()
+        if not hostname or len(hostname) > 253:
+            raise ValidationFailed.field(f"hosts[{index}].hostname", "must be 1 to 253 characters")
+        if host.kind not in AssetKind.values:
+            raise ValidationFailed.field(f"hosts[{index}].kind", f"{host.kind!r} is not one of {', '.join(AssetKind.values)}")
+        wanted.setdefault(hostname, Asset(hostname=hostname, ip_address=_discovered_ip(host.ip_address),
+                                          kind=host.kind, discovered_by_scan=True))
+    known = set(Asset.objects.filter(hostname__in=list(wanted)).values_list("hostname", flat=True))
+    created = Asset.objects.bulk_create([a for h, a in wanted.items() if h not in known], batch_size=200)
+    if created:
+        names = [a.hostname for a in created]
+        audit.record(actor, "asset.discovered", ("org.asset", "", f"{len(created)} assets discovered by {source}"[:300]),
+                     after={"source": source, "count": len(created), "hostnames": names[:1000]})
+    return created

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401 - patterns are added with the app's pages
+from django.urls import path
+
+from accord.vulns import views
 
 app_name = "vulns"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.findings, name="findings"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding"),
+    path("imports/", views.imports, name="imports"),
+    path("sla/", views.sla_compliance, name="sla"),
+    path("sla/policy/", views.sla_policy, name="sla_policy"),
+]

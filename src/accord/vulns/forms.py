@@ -1,0 +1,40 @@
+"""Forms of the vulnerability pages; the services do the validation that counts."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accord.vulns.models import DecisionChoice
+
+FORMATS = [("auto", "recognise from the content"), ("nessus", "Nessus .nessus XML"),
+           ("nessus-csv", "Nessus CSV export"), ("openvas", "Greenbone / OpenVAS XML report"),
+           ("qualys", "Qualys CSV"), ("sarif", "SARIF 2.1.0"), ("cyclonedx", "CycloneDX JSON (with VEX)"),
+           ("csv", "Accord generic CSV")]
+
+
+class ScanImportForm(forms.Form):
+    file = forms.FileField(help_text="Nessus, Greenbone/OpenVAS, Qualys, SARIF, CycloneDX or generic CSV")
+    format = forms.ChoiceField(choices=FORMATS, initial="auto")
+    scope = forms.CharField(max_length=200, required=False,
+                            help_text="What the scan covers (default: the file name). Findings open in this scope "
+                                      "and absent from the file are marked fixed.")
+
+
+class FeedForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("kev", "CISA KEV catalogue (JSON)"), ("epss", "FIRST EPSS daily CSV")])
+    file = forms.FileField()
+
+
+class OverrideForm(forms.Form):
+    decision = forms.ChoiceField(choices=DecisionChoice.choices)
+    justification = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                                    help_text="Why this decision fits better (kept in the audit trail).")
+
+
+class SlaPolicyForm(forms.Form):
+    act_days = forms.IntegerField(min_value=0, max_value=3650, label="act: days")
+    attend_days = forms.IntegerField(min_value=0, max_value=3650, label="attend: days")
+    track_star_days = forms.IntegerField(min_value=0, max_value=3650, label="track*: days")
+    track_days = forms.IntegerField(min_value=0, max_value=3650, label="track: days")
+    due_soon_days = forms.IntegerField(min_value=0, max_value=3650, initial=7, label="'due soon' window, days")
+    reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

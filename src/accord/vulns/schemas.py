@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from accord.core.api_common import MAX_PAGE_SIZE, DbId, InputSchema, Text
+
+DecisionValue = Literal["track", "track*", "attend", "act"]
+MAX_SLA_DAYS = 3650
+
+
+class FindingQuery(InputSchema):
+    state: Literal["open", "reopened", "fixed", "suppressed", "all"] = "open"
+    decision: DecisionValue | None = None
+    kev: bool | None = None
+    epss_min: float | None = Field(default=None, ge=0, le=1)
+    service: DbId | None = None
+    team: DbId | None = None
+    sla: Literal["on_track", "due_soon", "breached"] | None = None
+    scanner: Text = Field(default="", max_length=60)
+    severity: Literal["critical", "high", "medium", "low", "info"] | None = None
+    cve: Text = Field(default="", max_length=24)
+    asset: DbId | None = None
+    cursor: Text = Field(default="", max_length=40, description="next_cursor of the previous page")
+    page_size: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class DecisionPointOut(Schema):
+    point: str
+    value: str
+    source: str
+    reason: str
+
+
+class FindingOut(Schema):
+    id: int
+    asset_id: int
+    hostname: str = Field(alias="asset.hostname")
+    title: str
+    scanner: str
+    rule_id: str
+    severity: str
+    cves: list[str] = Field(alias="cve_list")
+    port: int | None
+    protocol: str
+    location: str
+    state: str
+    decision: str
+    computed_decision: str
+    kev: bool
+    epss: float | None
+    cvss_score: float | None
+    due_date: dt.date
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+
+
+class FindingPageOut(Schema):
+    count: int = Field(description="number of matching findings, counted up to count_cap")
+    count_exact: bool = Field(description="false when there are more than count_cap matches")
+    count_cap: int
+    page_size: int
+    next_cursor: str | None
+    items: list[FindingOut]
+
+
+class HistoryOut(Schema):
+    at: dt.datetime
+    actor_name: str
+    action: str
+    before: Any = None
+    after: Any = None
+
+
+class FindingDetailOut(FindingOut):
+    fingerprint: str
+    source_format: str
+    description: str
+    solution: str
+    evidence: str
+    cvss3_vector: str
+    cvss3_score: float | None
+    cvss4_vector: str
+    cvss4_score: float | None
+    vpr: float | None
+    exploit_available: bool | None
+    exploit_evidence: str
+    kev_date_added: dt.date | None
+    kev_due_date: dt.date | None
+    epss_cve: str
+    scope: str
+    suppression_justification: str
+    fixed_at: dt.datetime | None
+    decision_points: list[DecisionPointOut]
+    explanation: str
+    sla_status: str
+    sla_start: dt.date
+    override_decision: str
+    override_justification: str
+    override_by: str | None = None
+    override_at: dt.datetime | None
+    history: list[HistoryOut]
+
+
+class OverrideIn(InputSchema):
+    decision: DecisionValue
+    justification: Text = Field(min_length=1, max_length=2000)
+
+
+class ClearOverrideIn(InputSchema):
+    justification: Text = Field(min_length=1, max_length=2000)
+
+
+class ImportRunOut(Schema):
+    id: int
+    filename: str
+    sha256: str
+    size_bytes: int
+    source_format: str
+    scanner: str
+    scope: str
+    actor: str = Field(alias="actor.username")
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    duration_seconds: float
+    findings_read: int
+    new: int
+    unchanged: int
+    updated: int
+    fixed: int
+    reopened: int
+    suppressed: int
+    duplicates: int
+    assets_created: int
+
+
+class FeedLoadOut(Schema):
+    id: int
+    kind: str
+    filename: str
+    sha256: str
+    feed_version: str
+    feed_date: dt.datetime | None
+    entries: int
+    added: int
+    changed: int
+    removed: int
+    findings_redecided: int
+    loaded_by: str = Field(alias="loaded_by.username")
+    loaded_at: dt.datetime
+
+
+class FeedResultOut(Schema):
+    unchanged: bool = Field(description="true when the file was the same as the last one loaded: nothing done")
+    load: FeedLoadOut
+
+
+class SlaPolicyIn(InputSchema):
+    act_days: int = Field(ge=0, le=MAX_SLA_DAYS)
+    attend_days: int = Field(ge=0, le=MAX_SLA_DAYS)
+    track_star_days: int = Field(ge=0, le=MAX_SLA_DAYS)
+    track_days: int = Field(ge=0, le=MAX_SLA_DAYS)
+    due_soon_days: int = Field(default=7, ge=0, le=MAX_SLA_DAYS)
+    reason: Text = Field(default="", max_length=2000)
+
+
+class SlaPolicyOut(Schema):
+    id: int
+    act_days: int
+    attend_days: int
+    track_star_days: int
+    track_days: int
+    due_soon_days: int
+    reason: str
+    status: str
+    proposed_by: str
+    proposed_role: str
+    proposed_at: dt.datetime
+    confirmed_by: str | None = None
+    confirmed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_proposed_by(obj: Any) -> str:
+        return str(obj.proposed_by.username)
+
+    @staticmethod
+    def resolve_confirmed_by(obj: Any) -> str | None:
+        return obj.confirmed_by.username if obj.confirmed_by else None
+
+
+class SlaDaysOut(Schema):
+    act: int
+    attend: int
+    track_star: int
+    track: int
+    due_soon_days: int
+
+
+class PolicyStateOut(Schema):
+    in_force: SlaDaysOut
+    active: SlaPolicyOut | None
+    pending: SlaPolicyOut | None
+
+
+class ComplianceQuery(InputSchema):
+    by: Literal["service", "team"] = "service"
+
+
+class ComplianceOut(Schema):
+    id: int | None = Field(alias="key")
+    name: str
+    open: int
+    on_track: int
+    due_soon: int
+    breached: int
+    fixed_in_time: int
+    fixed_late: int
+    within_sla_percent: float | None = Field(alias="within_sla")

@@ -1,0 +1,343 @@
+"""Every write of the vulnerability area: imports, feeds, triage overrides, the SLA policy, SSVC settings.
+
+`import_scan` lives in `importer.py` (it is long) and is re-exported here. Each service takes a
+mandatory actor, checks a capability, writes in one transaction and records one audit row.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accord.core import audit
+from accord.core.errors import NotAllowed, Problem, ValidationFailed
+from accord.core.permissions import require
+from accord.engine.vulns import Decision, InputFileError, InvalidInput, parse_kev, read_epss
+from accord.engine.vulns import SlaPolicy as EngineSlaPolicy
+from accord.org import selectors as org_selectors
+from accord.vulns.decisions import Assessor, mission_of, scan_finding_of
+from accord.vulns.importer import DECISION_FIELDS, chunks, import_scan, max_upload_bytes, redecide, refusal
+from accord.vulns.models import (
+    OPEN_STATES,
+    DecisionChoice,
+    EpssScore,
+    FeedKind,
+    FeedLoad,
+    Finding,
+    KevEntry,
+    PolicyStatus,
+    SlaPolicy,
+    SsvcSettings,
+)
+
+__all__ = [
+    "FeedResult",
+    "clear_override",
+    "confirm_sla_policy",
+    "import_scan",
+    "load_epss",
+    "load_kev",
+    "override_decision",
+    "propose_sla_policy",
+    "redecide_open_findings",
+    "set_epss_threshold",
+    "withdraw_sla_policy",
+]
+
+
+# --- re-deciding stored findings -------------------------------------------------------------
+
+def redecide_open_findings(*, actor: Any, with_cves_only: bool = False,
+                           on_progress: Callable[[int], None] | None = None) -> int:
+    """Enrich and decide every open finding again with today's feeds and policies; return how many changed.
+
+    Call inside the transaction of the write that made it necessary (a feed load, a policy change).
+    Findings are read in primary-key order, a chunk at a time, and only changed rows are written.
+    """
+    assessor = Assessor.current()
+    today = timezone.now().date()
+    missions = {asset_id: mission_of(service, impact) for asset_id, service, impact in
+                org_selectors.assets_visible_to(actor).order_by().values_list(
+                    "id", "business_service__name", "business_service__mission_impact")}
+    base = Finding.objects.filter(state__in=OPEN_STATES)
+    if with_cves_only:
+        base = base.exclude(cves="")
+    changed_total, last, seen = 0, 0, 0
+    while True:
+        rows = list(base.filter(pk__gt=last).order_by("pk")[:2000])
+        if not rows:
+            return changed_total
+        last = rows[-1].pk
+        engine_findings = [scan_finding_of(row) for row in rows]
+        assessor.prefetch_epss({cve for f in engine_findings for cve in f.cves})
+        changed = []
+        for row, finding in zip(rows, engine_findings, strict=True):
+            mission, source = missions.get(row.asset_id, (None, ""))
+            if redecide(row, assessor.assess(finding, mission, source), assessor, today):
+                changed.append(row)
+        Finding.objects.bulk_update(changed, fields=list(DECISION_FIELDS), batch_size=200)
+        changed_total += len(changed)
+        seen += len(rows)
+        if on_progress:
+            on_progress(seen)
+
+
+# --- feeds -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedResult:
+    load: FeedLoad
+    unchanged: bool  # the same file as the last load of this feed: nothing was done
+
+
+def _read_limited(file: IO[bytes], filename: str) -> bytes:
+    limit = max_upload_bytes()
+    raw = file.read(limit + 1)
+    if len(raw) > limit:
+        raise ValidationFailed(Problem(field="file", message=f"over the {limit // 1048576} MB limit"), source=filename)
+    return raw
+
+
+def _same_as_last(kind: str, sha256: str) -> FeedLoad | None:
+    last = FeedLoad.objects.filter(kind=kind).order_by("-loaded_at", "-id").first()
+    return last if last is not None and last.sha256 == sha256 else None
+
+
+_KEV_FIELDS = ("vendor_project", "product", "vulnerability_name", "date_added", "due_date", "known_ransomware",
+               "short_description", "required_action", "notes", "cwes")
+
+
+@transaction.atomic
+def load_kev(*, actor: Any, file: IO[bytes], filename: str = "known_exploited_vulnerabilities.json") -> FeedResult:
+    """Load the CISA KEV catalogue JSON; the stored catalogue becomes exactly the file's. Idempotent."""
+    require(actor, "vuln.feeds")
+    raw = _read_limited(file, filename)
+    sha256 = hashlib.sha256(raw).hexdigest()
+    if (last := _same_as_last(FeedKind.KEV, sha256)) is not None:
+        return FeedResult(last, True)
+    try:
+        catalog = parse_kev(io.BytesIO(raw), source=filename)
+    except InputFileError as exc:
+        raise refusal(exc, filename) from None
+    incoming = {e.cve_id: KevEntry(
+        cve_id=e.cve_id, vendor_project=e.vendor_project[:200], product=e.product[:200],
+        vulnerability_name=e.vulnerability_name[:500], date_added=e.date_added, due_date=e.due_date,
+        known_ransomware=e.ransomware, short_description=e.short_description, required_action=e.required_action,
+        notes=e.notes, cwes=",".join(e.cwes)[:300]) for e in catalog.entries}
+    stored = {row.cve_id: row for row in KevEntry.objects.all()}
+    added = [entry for cve, entry in incoming.items() if cve not in stored]
+    changed = []
+    for cve, entry in incoming.items():
+        row = stored.get(cve)
+        if row is not None and any(getattr(row, f) != getattr(entry, f) for f in _KEV_FIELDS):
+            for f in _KEV_FIELDS:
+                setattr(row, f, getattr(entry, f))
+            changed.append(row)
+    removed = [cve for cve in stored if cve not in incoming]
+    KevEntry.objects.bulk_create(added, batch_size=500)
+    KevEntry.objects.bulk_update(changed, fields=list(_KEV_FIELDS), batch_size=200)
+    for part in chunks(removed):
+        KevEntry.objects.filter(cve_id__in=part).delete()
+    load = FeedLoad.objects.create(
+        kind=FeedKind.KEV, filename=filename[:255], sha256=sha256, feed_version=catalog.catalog_version[:60],
+        feed_date=catalog.date_released, entries=len(incoming), added=len(added), changed=len(changed),
+        removed=len(removed), loaded_by=actor, loaded_at=timezone.now())
+    load.findings_redecided = redecide_open_findings(actor=actor, with_cves_only=True)
+    load.save(update_fields=["findings_redecided"])
+    audit.record(actor, "feed.kev_loaded", load, after=audit.snapshot(load))
+    return FeedResult(load, False)
+
+
+@transaction.atomic
+def load_epss(*, actor: Any, file: IO[bytes], filename: str = "epss_scores.csv") -> FeedResult:
+    """Load a FIRST EPSS daily CSV (plain or .gz); the stored scores become exactly the file's. Idempotent."""
+    require(actor, "vuln.feeds")
+    raw = _read_limited(file, filename)
+    sha256 = hashlib.sha256(raw).hexdigest()
+    if (last := _same_as_last(FeedKind.EPSS, sha256)) is not None:
+        return FeedResult(last, True)
+    try:
+        feed = read_epss(io.BytesIO(raw), source=filename)
+        scores = {score.cve: score for score in feed.scores}
+    except (InputFileError, gzip.BadGzipFile, EOFError) as exc:
+        if isinstance(exc, InputFileError):
+            raise refusal(exc, filename) from None
+        raise ValidationFailed(Problem(field="file", message=f"not a readable gzip file: {exc}"),
+                               source=filename) from None
+    stored = dict(EpssScore.objects.values_list("cve", "epss"))
+    added = sum(1 for cve in scores if cve not in stored)
+    changed = sum(1 for cve, s in scores.items() if cve in stored and stored[cve] != s.epss)
+    removed = sum(1 for cve in stored if cve not in scores)
+    EpssScore.objects.all().delete()
+    EpssScore.objects.bulk_create((EpssScore(cve=s.cve, epss=s.epss, percentile=s.percentile)
+                                   for s in scores.values()), batch_size=300)
+    load = FeedLoad.objects.create(
+        kind=FeedKind.EPSS, filename=filename[:255], sha256=sha256, feed_version=feed.model_version[:60],
+        feed_date=feed.score_date, entries=len(scores), added=added, changed=changed, removed=removed,
+        loaded_by=actor, loaded_at=timezone.now())
+    load.findings_redecided = redecide_open_findings(actor=actor, with_cves_only=True)
+    load.save(update_fields=["findings_redecided"])
+    audit.record(actor, "feed.epss_loaded", load, after=audit.snapshot(load))
+    return FeedResult(load, False)
+
+
+# --- triage ------------------------------------------------------------------------------------
+
+def _justification(text: str) -> str:
+    clean = (text or "").strip()
+    if not clean:
+        raise ValidationFailed.field("justification", "say why: an override needs a justification")
+    if len(clean) > 2000 or "\x00" in clean:
+        raise ValidationFailed.field("justification", "at most 2000 characters, no NUL characters")
+    return clean
+
+
+_OVERRIDE_AUDIT = ("decision", "computed_decision", "override_decision", "override_justification", "due_date",
+                   "sla_start")
+
+
+def _set_decision(actor: Any, finding: Finding, decision: str, action: str, **override: Any) -> Finding:
+    row = Finding.objects.select_for_update().get(pk=finding.pk)
+    before = {name: audit.to_primitive(getattr(row, name)) for name in _OVERRIDE_AUDIT}
+    assessor = Assessor.current()
+    row.sla_start, row.due_date = assessor.redue(
+        old_decision=row.decision, new_decision=decision, old_due=row.due_date, sla_start=row.sla_start,
+        kev_due_date=row.kev_due_date, today=timezone.now().date())
+    row.decision = decision
+    for name, value in override.items():
+        setattr(row, name, value)
+    row.save(update_fields=["decision", "sla_start", "due_date", *override])
+    after = {name: audit.to_primitive(getattr(row, name)) for name in _OVERRIDE_AUDIT}
+    audit.record(actor, action, row, before=before, after=after)
+    return row
+
+
+@transaction.atomic
+def override_decision(*, actor: Any, finding: Finding, decision: str, justification: str) -> Finding:
+    """An analyst sets the finding's decision, saying why; the due date moves with it. Audited."""
+    require(actor, "vuln.triage")
+    if decision not in DecisionChoice.values:
+        raise ValidationFailed.field("decision", f"{decision!r} is not one of {', '.join(DecisionChoice.values)}")
+    reason = _justification(justification)
+    return _set_decision(actor, finding, decision, "finding.decision_overridden", override_decision=decision,
+                         override_justification=reason, override_by=actor, override_at=timezone.now())
+
+
+@transaction.atomic
+def clear_override(*, actor: Any, finding: Finding, justification: str) -> Finding:
+    """Go back to the computed decision. Audited, with why."""
+    require(actor, "vuln.triage")
+    reason = _justification(justification)
+    if not finding.override_decision:
+        raise ValidationFailed.field("decision", "this finding has no override to clear")
+    return _set_decision(actor, finding, finding.computed_decision, "finding.override_cleared",
+                         override_decision="", override_justification=reason, override_by=actor,
+                         override_at=timezone.now())
+
+
+# --- SLA policy: proposed by the CISO or the CIO, in force when the other one confirms ------------
+
+LEADERS = ("ciso", "cio")
+
+
+def _leader_roles(actor: Any) -> set[str]:
+    return set(getattr(actor, "role_names", ())) & set(LEADERS)
+
+
+_DAY_FIELDS = {"act": "act_days", "attend": "attend_days", "track*": "track_star_days", "track": "track_days"}
+
+
+@transaction.atomic
+def propose_sla_policy(*, actor: Any, act_days: int, attend_days: int, track_star_days: int, track_days: int,
+                       due_soon_days: int = 7, reason: str = "") -> SlaPolicy:
+    """Propose new remediation days; the other leader (CISO or CIO) must confirm. Replaces a pending proposal."""
+    require(actor, "sla.policy")
+    roles = _leader_roles(actor)
+    if not roles:
+        raise NotAllowed("sla.policy")
+    values = {"act": act_days, "attend": attend_days, "track*": track_star_days, "track": track_days}
+    try:
+        EngineSlaPolicy(days={Decision(k): v for k, v in values.items()}, due_soon_days=due_soon_days)
+    except InvalidInput as exc:
+        field = _DAY_FIELDS.get(exc.path.removeprefix("days."), exc.path)
+        raise ValidationFailed.field(field, exc.message) from None
+    if len(reason) > 2000 or "\x00" in reason:
+        raise ValidationFailed.field("reason", "at most 2000 characters, no NUL characters")
+    for pending in SlaPolicy.objects.select_for_update().filter(status=PolicyStatus.PROPOSED):
+        pending.status = PolicyStatus.WITHDRAWN
+        pending.save(update_fields=["status"])
+        audit.record(actor, "sla_policy.withdrawn", pending, before={"status": "proposed"},
+                     after={"status": "withdrawn", "replaced": True})
+    policy = SlaPolicy.objects.create(
+        act_days=act_days, attend_days=attend_days, track_star_days=track_star_days, track_days=track_days,
+        due_soon_days=due_soon_days, reason=reason.strip(), proposed_by=actor,
+        proposed_role="ciso" if "ciso" in roles else "cio", proposed_at=timezone.now())
+    audit.record(actor, "sla_policy.proposed", policy, after=audit.snapshot(policy))
+    return policy
+
+
+@transaction.atomic
+def confirm_sla_policy(*, actor: Any, policy: SlaPolicy) -> SlaPolicy:
+    """The other leader confirms a proposal: it comes into force and open findings' due dates follow."""
+    require(actor, "sla.policy")
+    row = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+    if row.status != PolicyStatus.PROPOSED:
+        raise ValidationFailed.field("status", f"this policy is {row.status}, not awaiting confirmation")
+    if row.proposed_by_id == actor.pk:
+        raise ValidationFailed.field("confirmed_by", "the person who proposed a change cannot confirm it")
+    needed = "cio" if row.proposed_role == "ciso" else "ciso"
+    if needed not in _leader_roles(actor):
+        raise ValidationFailed.field("confirmed_by", f"proposed by the {row.proposed_role.upper()}: "
+                                                     f"the {needed.upper()} confirms")
+    for active in SlaPolicy.objects.select_for_update().filter(status=PolicyStatus.ACTIVE):
+        active.status = PolicyStatus.SUPERSEDED
+        active.save(update_fields=["status"])
+    row.status, row.confirmed_by, row.confirmed_at = PolicyStatus.ACTIVE, actor, timezone.now()
+    row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    audit.record(actor, "sla_policy.confirmed", row, before={"status": "proposed"},
+                 after={"status": "active", "days": row.days(), "due_soon_days": row.due_soon_days})
+    redecide_open_findings(actor=actor)
+    return row
+
+
+@transaction.atomic
+def withdraw_sla_policy(*, actor: Any, policy: SlaPolicy) -> SlaPolicy:
+    """Withdraw (or, for the other leader, decline) a pending proposal."""
+    require(actor, "sla.policy")
+    row = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+    if row.status != PolicyStatus.PROPOSED:
+        raise ValidationFailed.field("status", f"this policy is {row.status}, not awaiting confirmation")
+    if not _leader_roles(actor):
+        raise NotAllowed("sla.policy")
+    row.status = PolicyStatus.WITHDRAWN
+    row.save(update_fields=["status"])
+    audit.record(actor, "sla_policy.withdrawn", row, before={"status": "proposed"}, after={"status": "withdrawn"})
+    return row
+
+
+@transaction.atomic
+def set_epss_threshold(*, actor: Any, threshold: float) -> SsvcSettings:
+    """Change the EPSS score at which exploitation counts as public PoC; open findings are decided again."""
+    require(actor, "sla.policy")
+    if not 0.0 < threshold <= 1.0:
+        raise ValidationFailed.field("epss_threshold", "must be above 0 and at most 1")
+    settings, _ = SsvcSettings.objects.select_for_update().get_or_create(pk=1)
+    before = settings.epss_threshold
+    settings.epss_threshold, settings.updated_by, settings.updated_at = threshold, actor, timezone.now()
+    settings.save()
+    audit.record(actor, "ssvc_settings.updated", settings, before={"epss_threshold": before},
+                 after={"epss_threshold": threshold})
+    redecide_open_findings(actor=actor)
+    return settings
+
+
+def today() -> date:
+    return timezone.now().date()
