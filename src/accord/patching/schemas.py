@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from accord.core.api_common import DbId, InputSchema, Moment, Text
+
+
+class WindowOut(Schema):
+    id: int
+    name: str
+    business_service_id: int | None
+    asset_tag: str
+    start: dt.datetime
+    duration_minutes: int
+    max_changes: int | None
+    rrule: str
+
+
+class WindowIn(InputSchema):
+    name: Text = Field(max_length=120)
+    business_service_id: DbId | None = None
+    asset_tag: Text = Field(default="", max_length=60)
+    start: Moment
+    duration_minutes: int = Field(ge=1, le=1440)
+    max_changes: int | None = Field(default=None, ge=0, le=1_000_000)
+    rrule: Text = Field(default="", max_length=300)
+
+
+class WindowPatch(InputSchema):
+    name: Text | None = Field(default=None, max_length=120)
+    business_service_id: DbId | None = None
+    asset_tag: Text | None = Field(default=None, max_length=60)
+    start: Moment | None = None
+    duration_minutes: int | None = Field(default=None, ge=1, le=1440)
+    max_changes: int | None = Field(default=None, ge=0, le=1_000_000)
+    rrule: Text | None = Field(default=None, max_length=300)
+
+
+class FreezeOut(Schema):
+    id: int
+    start: dt.datetime
+    end: dt.datetime
+    reason: str
+
+
+class FreezeIn(InputSchema):
+    start: Moment
+    end: Moment
+    reason: Text = Field(max_length=300)
+
+
+class FreezePatch(InputSchema):
+    start: Moment | None = None
+    end: Moment | None = None
+    reason: Text | None = Field(default=None, max_length=300)
+
+
+class ClusterOut(Schema):
+    id: int
+    name: str
+    max_down: int
+    members: list[int]
+
+    @staticmethod
+    def resolve_members(obj: Any) -> list[int]:
+        return sorted(a.pk for a in obj.members.all())
+
+
+class ClusterIn(InputSchema):
+    name: Text = Field(max_length=120)
+    max_down: int = Field(default=1, ge=0, le=1_000_000)
+    members: list[DbId] = Field(default_factory=list, max_length=10_000)
+
+
+class ClusterPatch(InputSchema):
+    name: Text | None = Field(default=None, max_length=120)
+    max_down: int | None = Field(default=None, ge=0, le=1_000_000)
+    members: list[DbId] | None = Field(default=None, max_length=10_000)
+
+
+class GenerateIn(InputSchema):
+    horizon_days: int = Field(default=90, ge=1, le=366)
+    disruption_budget: float | None = Field(default=None, ge=0, le=1e15)
+    time_limit: float = Field(default=10.0, ge=0.5, le=600)
+    frontier_points: int = Field(default=6, ge=0, le=20)
+
+
+class SignatureOut(Schema):
+    role: str
+    user: str
+    signed_at: dt.datetime
+    chosen_point: int | None
+    voided_at: dt.datetime | None
+    void_reason: str
+
+    @staticmethod
+    def resolve_user(obj: Any) -> str:
+        return obj.user.username
+
+
+class PointOut(Schema):
+    point: int | None
+    label: str
+    budget: float | None
+    exposure: float
+    disruption_cost: float
+    sla_breaches: int
+    chosen: bool
+
+
+class FiguresOut(Schema):
+    exposure: float
+    disruption_cost: float
+    sla_breaches: int
+
+
+class PlanSummaryOut(Schema):
+    id: int
+    status: str
+    starts_at: dt.datetime
+    horizon_days: int
+    disruption_budget: float | None
+    chosen_point: int | None
+    engine_version: str
+    inputs_hash: str
+    created_by: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str:
+        user = obj["created_by"] if isinstance(obj, dict) else obj.created_by
+        return user if isinstance(user, str) else user.username
+
+
+class PlanItemOut(Schema):
+    job_id: str
+    hostname: str
+    service: str = Field(alias="service_name")
+    action: str
+    window: str | None
+    window_start: dt.datetime | None
+    window_end: dt.datetime | None
+    minutes: float
+    reboot: bool
+    risk_per_day: float
+    due: dt.datetime | None
+    findings: list[int]
+
+    @staticmethod
+    def resolve_window(obj: Any) -> str | None:
+        return obj.window_key or None
+
+    @staticmethod
+    def resolve_findings(obj: Any) -> list[int]:
+        return [f["id"] for f in obj.findings]
+
+
+class EmergencyOut(Schema):
+    id: int
+    plan_id: int
+    job_id: str
+    hostname: str
+    action: str
+    due: dt.datetime
+    change_by: dt.datetime
+    work_minutes: float
+    downtime_cost: float
+    exposure_avoided: float
+    reason: str
+    status: str
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    justification: str
+
+    @staticmethod
+    def resolve_decided_by(obj: Any) -> str | None:
+        return obj.decided_by.username if obj.decided_by else None
+
+
+class PlanOut(PlanSummaryOut):
+    status_reason: str
+    time_limit: float
+    duration_seconds: float
+    figures: FiguresOut
+    greedy: FiguresOut
+    bound: float | None
+    gap: float | None
+    solver_status: str
+    notes: list[str]
+    points: list[PointOut]
+    signatures: list[SignatureOut]
+    items: list[PlanItemOut]
+    emergencies: list[EmergencyOut]
+
+
+class ChooseIn(InputSchema):
+    point: int | None = Field(default=None, ge=0, le=1000, description="frontier point index; null: the plan itself")
+
+
+class SignIn(InputSchema):
+    role: str | None = Field(default=None, max_length=4, description="cio or ciso; needed only when you hold both")
+
+
+class VoidIn(InputSchema):
+    reason: Text = Field(max_length=300)
+
+
+class DecisionIn(InputSchema):
+    justification: Text = Field(default="", max_length=2000)
+
+
+class ForecastOut(Schema):
+    finding_id: int
+    title: str
+    hostname: str
+    service: str
+    due: dt.datetime
+    planned: str
+    planned_end: dt.datetime | None
+    reason: str
+    kev: bool
+    decision: str
+
+
+class IcsFileOut(Schema):
+    name: str
+    window: str
+    start: dt.datetime
+    changes: int
+    url: str
+
+
+class PlanQuery(InputSchema):
+    status: str = Field(default="", max_length=12)

@@ -1,0 +1,292 @@
+"""Patch planner pages: the plan (trade-off chart, calendar, difference from greedy, SLA forecast,
+sign-off, emergency changes), the plan list, and windows, freezes and clusters."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accord.core.errors import ValidationFailed
+from accord.core.permissions import can
+from accord.core.web import capability_required, form_page, viewer
+from accord.patching import exports, selectors, services
+from accord.patching.charts import tradeoff_chart
+from accord.patching.forms import ClusterForm, DecisionForm, FreezeForm, GenerateForm, VoidForm, WindowForm
+from accord.patching.models import PlanStatus, SignRole
+
+SHOWN = 25  # rows of each long list on the plan page; the API and the CLI give them all
+
+
+def _refused(request: HttpRequest, exc: ValidationFailed) -> None:
+    for problem in exc.problems:
+        messages.error(request, str(problem))
+
+
+# Plans -------------------------------------------------------------------------------------------
+
+@capability_required("patch.read")
+def overview(request: HttpRequest) -> HttpResponse:
+    plan = selectors.current_plan(viewer(request))
+    if plan is not None:
+        return redirect("patching:plan", plan.pk)
+    return render(request, "patching/empty.html", {
+        "form": GenerateForm(), "windows": selectors.windows_visible_to(viewer(request)).count(),
+    })
+
+
+@capability_required("patch.read")
+def plans(request: HttpRequest) -> HttpResponse:
+    return render(request, "patching/plans.html", {"plans": selectors.plans_visible_to(viewer(request))[:200],
+                                                   "form": GenerateForm()})
+
+
+@require_POST
+@capability_required("patch.write")
+def generate(request: HttpRequest) -> HttpResponse:
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
+        return redirect("patching:plans")
+    try:
+        plan = services.generate_plan(actor=viewer(request), **form.cleaned_data)
+    except ValidationFailed as exc:
+        _refused(request, exc)
+        return redirect("patching:plans")
+    messages.success(request, f"Plan #{plan.pk} generated in {plan.duration_seconds:.1f} s.")
+    return redirect("patching:plan", plan.pk)
+
+
+@capability_required("patch.read")
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = viewer(request)
+    plan = selectors.plan_by_id(user, pk)
+    greedy, points = selectors.tradeoff_points(plan)
+    signatures = list(selectors.signatures_of(user, plan))
+    live = {s.role: s for s in signatures if s.voided_at is None}
+    held = set(getattr(user, "role_names", ())) & set(SignRole.values)
+    calendar = selectors.calendar(user, plan)
+    for row in calendar:
+        row.ics_name = exports.ics_name(plan, row.key)
+    deferred = [i for i in selectors.items_of(user, plan) if i.deferred]
+    deferred.sort(key=lambda i: -i.risk_per_day)
+    emergencies = list(selectors.emergencies_of(user, plan))
+    # undecided first, the most exposure avoided first: the decisions that matter most on top
+    emergencies.sort(key=lambda e: (e.status != "proposed", -e.exposure_avoided))
+    forecast = selectors.sla_forecast(user, plan)
+    return render(request, "patching/plan.html", {
+        "plan": plan, "greedy": greedy, "points": points, "chart": tradeoff_chart(greedy, points),
+        "figures": selectors.chosen_figures(plan), "result": plan.result,
+        "signatures": signatures, "live": live,
+        "can_sign": can(user, "patch.sign") and plan.status == PlanStatus.PROPOSED and bool(held),
+        "sign_roles": [r for r in SignRole if r.value in held and r.value not in live],
+        "can_write": can(user, "patch.write") and plan.status in (PlanStatus.PROPOSED, PlanStatus.AGREED),
+        "calendar": calendar, "used_windows": sum(1 for row in calendar if row.items), "deferred": deferred,
+        "diff": selectors.greedy_difference(user, plan), "forecast": forecast,
+        "forecast_reasons": Counter(r.reason for r in forecast).most_common(),
+        "emergencies": emergencies, "undecided": sum(1 for e in emergencies if e.status == "proposed"),
+        "shown": SHOWN, "shown_slice": f":{SHOWN}",
+        "can_decide": can(user, "patch.sign"), "agreed": plan.status == PlanStatus.AGREED,
+        "void_form": VoidForm(), "decision_form": DecisionForm(),
+    })
+
+
+def _on_plan(request: HttpRequest, pk: int, action: Callable[[Any, Any], str]) -> HttpResponse:
+    user = viewer(request)
+    plan = selectors.plan_by_id(user, pk)
+    try:
+        messages.success(request, action(user, plan))
+    except ValidationFailed as exc:
+        _refused(request, exc)
+    return redirect("patching:plan", plan.pk)
+
+
+@require_POST
+@capability_required("patch.write")
+def choose(request: HttpRequest, pk: int) -> HttpResponse:
+    raw = request.POST.get("point", "")
+    point = int(raw) if raw.isdigit() else None
+
+    def act(user: Any, plan: Any) -> str:
+        had = plan.signatures.filter(voided_at__isnull=True).count()
+        services.choose_point(actor=user, plan=plan, point=point)
+        label = "the optimised plan" if point is None else f"frontier point {point + 1}"
+        return f"Now showing {label}." + (f" {had} signature(s) voided: the plan changed." if had else "")
+
+    return _on_plan(request, pk, act)
+
+
+@require_POST
+@capability_required("patch.sign")
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    role = request.POST.get("role") or None
+
+    def act(user: Any, plan: Any) -> str:
+        signature = services.sign_plan(actor=user, plan=plan, role=role)
+        return f"Signed as {signature.get_role_display()}."
+
+    return _on_plan(request, pk, act)
+
+
+@require_POST
+@capability_required("patch.write")
+def void(request: HttpRequest, pk: int) -> HttpResponse:
+    form = VoidForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def act(user: Any, plan: Any) -> str:
+        services.void_plan(actor=user, plan=plan, reason=reason)
+        return f"Plan #{plan.pk} withdrawn."
+
+    return _on_plan(request, pk, act)
+
+
+@require_POST
+@capability_required("patch.sign")
+def decide_emergency(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    user = viewer(request)
+    emergency = selectors.emergency_by_id(user, pk)
+    form = DecisionForm(request.POST)
+    justification = form.cleaned_data["justification"] if form.is_valid() else ""
+    try:
+        services.decide_emergency(actor=user, emergency=emergency, approve=decision == "approve",
+                                  justification=justification)
+        messages.success(request, f"Emergency change on {emergency.hostname} {decision}d.")
+    except ValidationFailed as exc:
+        _refused(request, exc)
+    return redirect("patching:plan", emergency.plan_id)
+
+
+@capability_required("patch.read")
+def tickets(request: HttpRequest, pk: int) -> HttpResponse:
+    user = viewer(request)
+    plan = selectors.plan_by_id(user, pk)
+    try:
+        text = exports.tickets_csv(user, plan)
+    except ValidationFailed as exc:
+        _refused(request, exc)
+        return redirect("patching:plan", plan.pk)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-tickets.csv"'
+    return response
+
+
+@capability_required("patch.read")
+def ics(request: HttpRequest, pk: int, name: str = "") -> HttpResponse:
+    """One window's .ics file, or (without a name) every window's in a zip."""
+    user = viewer(request)
+    plan = selectors.plan_by_id(user, pk)
+    try:
+        files = exports.plan_ics_files(user, plan)
+    except ValidationFailed as exc:
+        _refused(request, exc)
+        return redirect("patching:plan", plan.pk)
+    if name:
+        found = next((f for f in files if f.name == name), None)
+        if found is None:
+            messages.error(request, f"no calendar file {name} in plan #{plan.pk}")
+            return redirect("patching:plan", plan.pk)
+        response = HttpResponse(found.text, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{found.name}"'
+        return response
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in files:
+            archive.writestr(f.name, f.text)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-calendar.zip"'
+    return response
+
+
+# Windows, freezes, clusters ----------------------------------------------------------------------
+
+def _edit(request: HttpRequest, *, form_class: type[ModelForm], instance: Any, kind: str,
+          save: Callable[[Any, Any, dict[str, Any]], Any], back: str) -> HttpResponse:
+    actor = viewer(request)
+    # The form validates a copy: the service must see the row as it was to record what changed.
+    copy = type(instance).objects.get(pk=instance.pk) if instance is not None else None
+    form = form_class(request.POST or None, instance=copy)
+
+    def done(saved: Any) -> HttpResponse:
+        messages.success(request, f"{kind.capitalize()} {saved} saved.")
+        return redirect(back)
+
+    return form_page(request, form=form, save=lambda data: save(actor, instance, data),
+                     template="patching/edit.html", context={"kind": kind, "instance": instance, "back": back},
+                     success=done)
+
+
+@capability_required("patch.read")
+def windows(request: HttpRequest) -> HttpResponse:
+    user = viewer(request)
+    return render(request, "patching/windows.html", {
+        "windows": selectors.windows_visible_to(user), "freezes": selectors.freezes_visible_to(user),
+        "clusters": selectors.clusters_visible_to(user),
+    })
+
+
+@capability_required("patch.write")
+def window_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = selectors.window_by_id(viewer(request), pk) if pk else None
+
+    def save(actor: Any, window: Any, data: dict[str, Any]) -> Any:
+        if window is None:
+            return services.create_window(actor=actor, **data)
+        return services.update_window(actor=actor, window=window, **data)
+
+    return _edit(request, form_class=WindowForm, instance=instance, kind="maintenance window", save=save,
+                 back="patching:windows")
+
+
+@capability_required("patch.write")
+def freeze_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = selectors.freeze_by_id(viewer(request), pk) if pk else None
+
+    def save(actor: Any, freeze: Any, data: dict[str, Any]) -> Any:
+        if freeze is None:
+            return services.create_freeze(actor=actor, **data)
+        return services.update_freeze(actor=actor, freeze=freeze, **data)
+
+    return _edit(request, form_class=FreezeForm, instance=instance, kind="freeze", save=save,
+                 back="patching:windows")
+
+
+@capability_required("patch.write")
+def cluster_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = selectors.cluster_by_id(viewer(request), pk) if pk else None
+
+    def save(actor: Any, cluster: Any, data: dict[str, Any]) -> Any:
+        if cluster is None:
+            return services.create_cluster(actor=actor, **data)
+        return services.update_cluster(actor=actor, cluster=cluster, **data)
+
+    return _edit(request, form_class=ClusterForm, instance=instance, kind="cluster", save=save,
+                 back="patching:windows")
+
+
+@require_POST
+@capability_required("patch.write")
+def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    user = viewer(request)
+    if kind == "window":
+        window = selectors.window_by_id(user, pk)
+        services.delete_window(actor=user, window=window)
+        messages.success(request, f"Maintenance window {window} deleted.")
+    elif kind == "freeze":
+        freeze = selectors.freeze_by_id(user, pk)
+        services.delete_freeze(actor=user, freeze=freeze)
+        messages.success(request, f"Freeze {freeze} deleted.")
+    elif kind == "cluster":
+        cluster = selectors.cluster_by_id(user, pk)
+        services.delete_cluster(actor=user, cluster=cluster)
+        messages.success(request, f"Cluster {cluster} deleted.")
+    return redirect("patching:windows")

@@ -1,0 +1,106 @@
+"""Sign-off: the CIO and the CISO, two different people; every signature audited; any change to the
+plan after signing voids the signatures (audited) and an agreed plan goes back to proposed."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.core.errors import NotAllowed, ValidationFailed
+from accord.core.models import AuditEvent
+from accord.core.permissions import Role
+from accord.patching import services
+from accord.patching.models import PlanStatus
+
+
+def _agree(plan, cio, ciso):
+    services.sign_plan(actor=cio, plan=plan)
+    services.sign_plan(actor=ciso, plan=plan)
+    plan.refresh_from_db()
+    return plan
+
+
+def test_cio_and_ciso_signatures_agree_the_plan(plan, cio, ciso):
+    first = services.sign_plan(actor=cio, plan=plan)
+    plan.refresh_from_db()
+    assert first.role == "cio" and plan.status == PlanStatus.PROPOSED
+    with pytest.raises(ValidationFailed) as caught:
+        services.sign_plan(actor=cio, plan=plan)
+    assert caught.value.problems[0].field == "role"
+    services.sign_plan(actor=ciso, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.AGREED
+    signed = AuditEvent.objects.filter(action="plansignature.signed").order_by("seq")
+    assert [(e.actor_name, e.after["role"]) for e in signed] == [("cio", "cio"), ("ciso", "ciso")]
+    assert AuditEvent.objects.filter(action="patchplan.agreed", object_id=str(plan.pk)).exists()
+
+
+def test_one_person_holding_both_roles_cannot_sign_twice(plan, make_user):
+    both = make_user(Role.CIO, Role.CISO)
+    with pytest.raises(ValidationFailed) as caught:
+        services.sign_plan(actor=both, plan=plan)
+    assert caught.value.problems[0].field == "role"  # which role?
+    services.sign_plan(actor=both, plan=plan, role="cio")
+    with pytest.raises(ValidationFailed) as caught:
+        services.sign_plan(actor=both, plan=plan, role="ciso")
+    assert caught.value.problems[0].field == "user"
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED
+
+
+def test_only_cio_and_ciso_sign(plan, cio, make_user):
+    for role in (Role.IT_OPERATIONS, Role.SECURITY_ANALYST, Role.STEERING_MEMBER, Role.AUDITOR):
+        with pytest.raises(NotAllowed):
+            services.sign_plan(actor=make_user(role), plan=plan)
+    with pytest.raises(ValidationFailed) as caught:
+        services.sign_plan(actor=cio, plan=plan, role="ciso")
+    assert "do not hold" in str(caught.value)
+
+
+def test_a_change_after_signing_voids_the_signatures(plan, cio, ciso):
+    plan = _agree(plan, cio, ciso)
+    services.choose_point(actor=ciso, plan=plan, point=0)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PROPOSED
+    assert plan.signatures.filter(voided_at__isnull=True).count() == 0
+    assert plan.signatures.filter(voided_at__isnull=False).count() == 2
+    voided = AuditEvent.objects.filter(action="plansignature.voided")
+    assert voided.count() == 2 and "changed after signing" in voided.first().after["reason"]
+    assert AuditEvent.objects.filter(action="patchplan.proposed", object_id=str(plan.pk)).exists()
+    # signing again, on the new point, agrees it again
+    plan = _agree(plan, cio, ciso)
+    assert plan.status == PlanStatus.AGREED
+    assert set(plan.signatures.filter(voided_at__isnull=True).values_list("chosen_point", flat=True)) == {0}
+
+
+def test_choosing_the_point_already_shown_changes_nothing(plan, cio, ciso):
+    plan = _agree(plan, cio, ciso)
+    services.choose_point(actor=ciso, plan=plan, point=None)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.AGREED
+    assert not AuditEvent.objects.filter(action="plansignature.voided").exists()
+
+
+def test_a_new_agreement_supersedes_the_old_and_closed_plans_refuse_changes(plan, cio, ciso, plan_start):
+    plan = _agree(plan, cio, ciso)
+    newer = services.generate_plan(actor=ciso, horizon_days=30, time_limit=1, frontier_points=0, start=plan_start)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.AGREED  # a proposal does not replace the agreed plan
+    newer = _agree(newer, cio, ciso)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUPERSEDED
+    for change in (lambda: services.sign_plan(actor=cio, plan=plan),
+                   lambda: services.choose_point(actor=ciso, plan=plan, point=0),
+                   lambda: services.void_plan(actor=ciso, plan=plan, reason="x")):
+        with pytest.raises(ValidationFailed) as caught:
+            change()
+        assert caught.value.problems[0].field == "status"
+
+
+def test_voiding_withdraws_the_plan_and_its_signatures(plan, cio, ciso):
+    services.sign_plan(actor=cio, plan=plan)
+    with pytest.raises(ValidationFailed):
+        services.void_plan(actor=ciso, plan=plan, reason="  ")
+    services.void_plan(actor=ciso, plan=plan, reason="windows changed")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.VOID and plan.status_reason == "windows changed"
+    assert plan.signatures.get().voided_at is not None
