@@ -192,3 +192,175 @@ def _silence_highs_banner() -> None:
         os.dup2(saved, 1)
         os.close(saved)
         os.close(devnull)
+
+
+# -- commands on the database (Django is imported inside them only) -----------------------------------
+
+TokenOption = Annotated[str | None, typer.Option("--token", help="personal token (else ACCORD_TOKEN or accord login)")]
+JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON document")]
+
+
+def _budget_scenario(actor: Any, name: str | None) -> Any:
+    from accord.cli.context import fail
+    from accord.portfolio import selectors
+
+    found = list(selectors.budget_scenarios(actor))
+    if not found:
+        fail("there is no budget scenario yet; create one on the portfolio page or through the API")
+    if name is None:
+        return found[0]
+    for scenario in found:
+        if name in (scenario.name, str(scenario.pk)):
+            return scenario
+    fail(f"--scenario: no budget scenario {name!r} (known: {', '.join(s.name for s in found)})")
+
+
+@app.command("initiatives")
+def list_initiatives(
+    status: Annotated[str, typer.Option(help="proposed, approved, in_progress, done, rejected")] = "",
+    as_json: JsonOption = False,
+    token: TokenOption = None,
+) -> None:
+    """List initiatives with their cost, status and latest ΔALE and ROSI."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.portfolio import selectors
+
+    with user_errors():
+        actor = acting_user(token)
+        rows = list(selectors.initiatives(actor, selectors.InitiativeFilter(status=status)))
+        views = selectors.latest_estimate_views(actor, rows)
+    if as_json:
+        sys.stdout.write(json.dumps([{
+            "slug": v.initiative.slug, "title": v.initiative.title, "status": v.initiative.status,
+            "sponsor": v.initiative.sponsor, "one_off_cost": v.initiative.one_off_cost,
+            "annual_cost": v.initiative.annual_cost, "mandatory": v.initiative.mandatory,
+            "delta_ale": v.estimate.delta_ale if v.estimate else None,
+            "rosi": v.estimate.rosi if v.estimate else None, "estimate_current": v.current,
+        } for v in views], indent=2) + "\n")
+        return
+    table = Table("slug", "title", "status", "one-off", "a year", "ΔALE", "ROSI")
+    for v in views:
+        it, est = v.initiative, v.estimate
+        table.add_row(it.slug, it.title, it.status, f"{it.one_off_cost:,.0f}", f"{it.annual_cost:,.0f}",
+                      "" if est is None else f"{est.delta_ale:,.0f}" + ("" if v.current else " (stale)"),
+                      "" if est is None or est.rosi is None else f"{est.rosi:+.0%}")
+    out.print(table)
+
+
+@app.command("import")
+def import_csv(
+    file: Annotated[Path, typer.Argument(help="CSV with a header row (see docs/portfolio.md)")],
+    token: TokenOption = None,
+) -> None:
+    """Import initiatives from CSV: all rows or none; errors name the line and column."""
+    from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    django_ready()
+    from accord.portfolio.csv_io import import_initiatives_csv
+
+    with user_errors(), file.open("rb") as handle:
+        report = import_initiatives_csv(actor=acting_user(token), file=handle, filename=file.name)
+    out.print(f"[green]✔[/] {file.name}: {report.rows} rows, {report.created} created, {report.updated} updated")
+
+
+@app.command("export")
+def export_csv(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
+    token: TokenOption = None,
+) -> None:
+    """Export every initiative as CSV (the import's columns; formula-like cells escaped)."""
+    from accord.cli.context import acting_user, django_ready, user_errors
+
+    django_ready()
+    from accord.portfolio.csv_io import export_initiatives_csv
+
+    with user_errors():
+        text = export_initiatives_csv(acting_user(token))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command("estimate")
+def estimate(
+    scenario: Annotated[str | None, typer.Option(help="budget scenario (name or id) for horizon and rate")] = None,
+    years: Annotated[int | None, typer.Option(help="simulated years (default: the risk settings')")] = None,
+    force: Annotated[bool, typer.Option(help="simulate even when nothing changed")] = False,
+    as_json: JsonOption = False,
+    token: TokenOption = None,
+) -> None:
+    """Simulate each candidate initiative's ΔALE with the FAIR engine and store ROSI, NPV, payback."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.portfolio import selectors, services
+
+    with user_errors():
+        actor = acting_user(token)
+        chosen = _budget_scenario(actor, scenario) if scenario or selectors.budget_scenarios(actor).exists() else None
+        done = services.estimate_effects(actor=actor, budget_scenario=chosen, years=years, force=force)
+    if as_json:
+        sys.stdout.write(json.dumps([{
+            "initiative": e.initiative.slug, "delta_ale": e.delta_ale, "delta_ale_90": [e.delta_ale_low, e.delta_ale_high],
+            "rosi": e.rosi, "rosi_90": [e.rosi_low, e.rosi_high], "npv": e.npv, "payback_years": e.payback_years,
+            "seed": e.seed, "years": e.years, "engine_version": e.engine_version, "input_hash": e.input_hash,
+        } for e in done], indent=2) + "\n")
+        return
+    table = Table("initiative", "ΔALE", "90% range", "ROSI", "ROSI range", "NPV", "payback")
+    for e in done:
+        table.add_row(e.initiative.slug, f"{e.delta_ale:,.0f}", f"{e.delta_ale_low:,.0f} to {e.delta_ale_high:,.0f}",
+                      _ratio(e.rosi), f"{_ratio(e.rosi_low)} to {_ratio(e.rosi_high)}", f"{e.npv:,.0f}",
+                      "none" if e.payback_years is None else f"{e.payback_years:.1f} y")
+    out.print(table)
+
+
+def _ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.0%}"
+
+
+@app.command("select")
+def select(
+    budget: Annotated[float | None, typer.Option(help="total over the horizon (default: the scenario's budget)")] = None,
+    scenario: Annotated[str | None, typer.Option(help="budget scenario (name or id); the first if absent")] = None,
+    approve: Annotated[bool, typer.Option("--approve", help="approve the saved selection (portfolio.decide)")] = False,
+    note: Annotated[str, typer.Option(help="note added to the decision")] = "",
+    as_json: JsonOption = False,
+    token: TokenOption = None,
+) -> None:
+    """Solve and save the best set for a budget; with --approve fund it and record the decision."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    _silence_highs_banner()
+    from accord.portfolio import planning, services
+
+    with user_errors():
+        actor = acting_user(token)
+        chosen = _budget_scenario(actor, scenario)
+        selection = services.save_selection(actor=actor, budget_scenario=chosen, budget=budget)
+        result = planning.answer(planning.build_plan(actor, chosen), selection.budget)
+        decision = services.approve_selection(actor=actor, selection=selection, note=note) if approve else None
+    if as_json:
+        doc = result.as_dict()
+        doc.update(selection_id=selection.pk, decision_id=decision.pk if decision else None,
+                   frontier=selection.frontier)
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        return
+    table = Table(title=f"Best set for {selection.budget:,.0f} over {chosen.horizon_years} years ({chosen.name})")
+    for column in ("initiative", "cost over horizon", "ΔALE alone", "ΔALE in the set"):
+        table.add_column(column, justify="left" if column == "initiative" else "right")
+    for row in result.rows():
+        table.add_row(row["title"], f"{row['cost']:,.0f}", f"{row['delta_ale_alone']:,.0f}",
+                      f"{row['delta_ale_in_set']:,.0f}")
+    out.print(table)
+    gap = "unknown" if result.gap is None else f"{result.gap:.3%}"
+    out.print(f"cost {selection.cost:,.0f} | ALE {selection.total_ale:,.0f} -> residual {selection.residual_ale:,.0f}"
+              f" | risk reduction {selection.risk_reduction:,.0f} a year | gap {gap} | selection #{selection.pk}",
+              highlight=False)
+    if decision is not None:
+        out.print(f"[green]✔[/] approved: decision #{decision.pk}: {decision.decision}", highlight=False)

@@ -1,0 +1,58 @@
+"""Money, ratios and years as the portfolio pages show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from accord.portfolio.charts import compact
+
+register = template.Library()
+NO_VALUE = "\u2013"  # an en dash
+
+
+@register.filter
+def money(value: Any, currency: str = "") -> str:
+    """Compact money: 1.25M, 594k (with the currency in front when given)."""
+    if value is None or value == "":
+        return NO_VALUE
+    return compact(float(value), currency)
+
+
+@register.filter
+def ratio(value: Any) -> str:
+    """ROSI as a signed percentage."""
+    if value is None or value == "":
+        return NO_VALUE
+    return f"{float(value) * 100:+,.0f}%"
+
+
+@register.filter
+def years(value: Any) -> str:
+    if value is None or value == "":
+        return "not within the horizon"
+    return f"{float(value):.1f} y"
+
+
+@register.filter
+def pct(value: Any) -> str:
+    if value is None or value == "":
+        return NO_VALUE
+    return f"{float(value) * 100:.1f}%"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`{{ mapping|get_item:key }}` for dicts keyed by ids or slugs."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def as_json(value: Any) -> str:
+    """A distribution mapping as JSON, the way the forms and files spell it."""
+    import json
+
+    return json.dumps(value)
