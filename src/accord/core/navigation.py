@@ -19,16 +19,16 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("risks", "Risks", "risk.read", None,
+    Area("risks", "Risks", "risk.read", "risks:register",
          "The quantified risk register: each risk in money (Open FAIR Monte Carlo), loss exceedance "
          "against the board's appetite, and what each control buys."),
-    Area("vulnerabilities", "Vulnerabilities", "vuln.read", None,
+    Area("vulnerabilities", "Vulnerabilities", "vuln.read", "vulns:findings",
          "Scanner imports enriched with KEV, EPSS and CVSS, an explained SSVC decision per finding, "
          "and remediation SLA clocks per business service and team."),
-    Area("patching", "Patch plan", "patch.read", None,
+    Area("patching", "Patch plan", "patch.read", "patching:overview",
          "A patch schedule fitted into maintenance windows that trades exposure against downtime, "
          "signed off by the CIO and the CISO."),
-    Area("portfolio", "Portfolio", "portfolio.read", None,
+    Area("portfolio", "Portfolio", "portfolio.read", "portfolio:home",
          "Security initiatives with ROSI from the risk engine, the best set for a budget and the "
          "spend-versus-risk frontier."),
     Area("reviews", "Reviews", "review.read", None,

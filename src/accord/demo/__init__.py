@@ -13,8 +13,14 @@ from django.db import transaction
 
 from accord.demo.accounts import DEMO_ACCOUNTS, DemoContext, create_demo_accounts
 from accord.demo.organisation import build_organisation
+from accord.demo.risks import build_risks
+from accord.demo.vulns import build_vulnerabilities
+from accord.patching.demo import build_patching
+from accord.portfolio.demo import build_portfolio
 
-DEMO_BUILDERS: list[Callable[[DemoContext], str]] = [build_organisation]
+DEMO_BUILDERS: list[Callable[[DemoContext], str]] = [
+    build_organisation, build_risks, build_vulnerabilities, build_patching, build_portfolio,
+]
 
 __all__ = ["DEMO_ACCOUNTS", "load_demo"]
 
