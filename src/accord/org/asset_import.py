@@ -11,23 +11,20 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from accord.core import audit
-from accord.core.errors import Problem, ValidationFailed
+from accord.core.csv_files import ProblemList, read_rows, read_upload
 from accord.core.permissions import require
 from accord.org.models import Asset, AssetKind, BusinessService, Environment, Team, normalise_tags
 
 COLUMNS = ("hostname", "ip_address", "kind", "environment", "operating_system", "business_service",
            "team", "internet_exposed", "tags")
 _TRUE, _FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
-MAX_PROBLEMS = 200  # enough to fix a file in one go without drowning the user
 
 
 @dataclass
@@ -47,35 +44,20 @@ class _Row:
     values: dict[str, Any]
 
 
-def _decode_lines(raw: bytes, filename: str) -> Iterator[str]:
-    text_bytes = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    for number, line in enumerate(text_bytes.splitlines(keepends=True), start=1):
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValidationFailed(
-                Problem(field="", line=number, message=f"not UTF-8 text (byte {exc.start + 1} of the line); save the file as UTF-8"),
-                source=filename,
-            ) from None
-
-
-class _RowValidator:
+class _RowValidator(ProblemList):
     """Turns one CSV row into model field values, collecting problems with line and column."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.services = {s.name.lower(): s for s in BusinessService.objects.all()}
         self.teams = {t.name.lower(): t for t in Team.objects.all()}
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int, column: str, message: str) -> None:
-        self.problems.append(Problem(field=column, line=line, column=column, message=message))
 
     def _choice(self, line: int, column: str, value: str, choices: type[Any], default: str) -> str:
         if not value:
             return default
         value = value.strip().lower()
         if value not in choices.values:
-            self.problem(line, column, f"{value!r} is not one of {', '.join(choices.values)}")
+            self.add(line, column, f"{value!r} is not one of {', '.join(choices.values)}")
         return value
 
     def _lookup(self, line: int, column: str, value: str, table: dict[str, Any]) -> Any:
@@ -83,17 +65,17 @@ class _RowValidator:
             return None
         found = table.get(value.strip().lower())
         if found is None:
-            self.problem(line, column, f"no {column.replace('_', ' ')} named {value.strip()!r}")
+            self.add(line, column, f"no {column.replace('_', ' ')} named {value.strip()!r}")
         return found
 
     def row(self, line: int, cells: dict[str, str]) -> _Row | None:
         before = len(self.problems)
         hostname = cells.get("hostname", "").strip().lower()
         if not hostname:
-            self.problem(line, "hostname", "required")
+            self.add(line, "hostname", "required")
         exposed = cells.get("internet_exposed", "").strip().lower()
         if exposed not in _TRUE | _FALSE:
-            self.problem(line, "internet_exposed", f"{exposed!r} is not yes/no")
+            self.add(line, "internet_exposed", f"{exposed!r} is not yes/no")
         values = {
             "hostname": hostname,
             "ip_address": cells.get("ip_address", "").strip() or None,
@@ -111,59 +93,18 @@ class _RowValidator:
             candidate.clean_fields(exclude=["business_service", "team", "environment", "kind"])
         except DjangoValidationError as exc:
             for column, messages in exc.message_dict.items():
-                self.problem(line, column, " ".join(messages))
+                self.add(line, column, " ".join(messages))
         return _Row(line, values) if len(self.problems) == before else None
-
-
-def _read_rows(raw: bytes, filename: str, validator: _RowValidator) -> list[_Row]:
-    reader = csv.reader(_decode_lines(raw, filename))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise ValidationFailed(Problem(field="", line=1, message="the file is empty"), source=filename) from None
-    columns = [h.strip().lower() for h in header]
-    unknown = [c for c in columns if c not in COLUMNS]
-    if unknown or "hostname" not in columns:
-        problems = [Problem(field=c, line=1, column=c, message=f"unknown column; expected some of {', '.join(COLUMNS)}")
-                    for c in unknown]
-        if "hostname" not in columns:
-            problems.append(Problem(field="hostname", line=1, column="hostname", message="the hostname column is required"))
-        raise ValidationFailed(problems, source=filename)
-    rows: list[_Row] = []
-    seen: dict[str, int] = {}
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(columns):
-                validator.problem(line, "", f"{len(cells)} cells where the header has {len(columns)}")
-                continue
-            row = validator.row(line, dict(zip(columns, cells, strict=True)))
-            if row is not None:
-                host = row.values["hostname"]
-                if host in seen:
-                    validator.problem(line, "hostname", f"{host!r} already appears on line {seen[host]}")
-                seen[host] = line
-                rows.append(row)
-            if len(validator.problems) >= MAX_PROBLEMS:
-                break
-    except csv.Error as exc:
-        validator.problem(reader.line_num, "", f"malformed CSV: {exc}")
-    return rows
 
 
 def import_assets_csv(*, actor: Any, file: IO[bytes], filename: str) -> AssetImportReport:
     """Validate the whole file, then write it in one transaction; on any problem write nothing."""
     require(actor, "org.import")
-    limit = settings.ACCORD_MAX_UPLOAD_MB * 1024 * 1024
-    raw = file.read(limit + 1)
-    if len(raw) > limit:
-        raise ValidationFailed.field("file", f"{filename} is larger than the {settings.ACCORD_MAX_UPLOAD_MB} MB limit")
+    raw = read_upload(file, filename)
     validator = _RowValidator()
-    rows = _read_rows(raw, filename, validator)
-    if validator.problems:
-        raise ValidationFailed(validator.problems, source=filename)
+    rows = read_rows(raw, filename, known=COLUMNS, required=("hostname",), key="hostname", parse=validator.row,
+                     problems=validator)
+    validator.refuse_if_any(filename)
     report = AssetImportReport(filename=filename, sha256=hashlib.sha256(raw).hexdigest(), rows=len(rows))
     _apply(actor, rows, report)
     return report

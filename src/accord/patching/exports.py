@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
+from accord.core.csv_files import safe_cell
 from accord.core.errors import ValidationFailed
 from accord.core.permissions import HasCapabilities
 from accord.patching.models import PatchPlan, PlanItem, PlanStatus
@@ -123,13 +124,6 @@ def plan_ics_files(viewer: HasCapabilities, plan: PatchPlan) -> list[IcsFile]:
 
 TICKET_COLUMNS = ("ticket", "window", "window_start", "window_end", "asset", "service", "action", "findings",
                   "cves", "minutes", "reboot", "risk_removed")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def tickets_csv(viewer: HasCapabilities, plan: PatchPlan) -> str:

@@ -17,15 +17,14 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from accord.core import audit
+from accord.core.csv_files import ProblemList, read_rows, read_upload, safe_cell, unescape_cell
 from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import HasCapabilities, require
 from accord.portfolio import estimation, services
@@ -36,8 +35,6 @@ COLUMNS = ("slug", "title", "description", "sponsor", "one_off_cost", "annual_co
            "mandatory", "requires", "excludes", "capacity", "csf_subcategories", "effects")
 REQUIRED = ("slug", "title")
 _TRUE, _FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
-MAX_PROBLEMS = 200
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -60,31 +57,18 @@ class _Row:
     effects: list[dict[str, Any]] | None
 
 
-def _lines(raw: bytes, filename: str) -> Iterator[str]:
-    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    for number, line in enumerate(body.splitlines(keepends=True), start=1):
-        try:
-            yield line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValidationFailed(Problem(field="", line=number, message=(
-                f"not UTF-8 text (byte {exc.start + 1} of the line); save the file as UTF-8")), source=filename) from None
-
-
 def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-class _Reader:
+class _Reader(ProblemList):
     """Turns each row into service arguments, collecting every problem with its line and column."""
 
     def __init__(self, actor: Any) -> None:
+        super().__init__()
         self.actor = actor
-        self.problems: list[Problem] = []
         self.teams = set(services.teams_by_name(actor))
         self.scenarios = {s.slug: s for s in risk_selectors.register(actor)}
-
-    def problem(self, line: int, column: str, message: str) -> None:
-        self.problems.append(Problem(field=column, line=line, column=column, message=message))
 
     def _number(self, line: int, column: str, text: str, default: float) -> float:
         if not text.strip():
@@ -92,7 +76,7 @@ class _Reader:
         try:
             value = float(text.replace(",", "").replace("_", "").strip())
         except ValueError:
-            self.problem(line, column, f"{text.strip()!r} is not a number")
+            self.add(line, column, f"{text.strip()!r} is not a number")
             return default
         return value
 
@@ -101,7 +85,7 @@ class _Reader:
         if not value:
             return default
         if value not in choices.values:
-            self.problem(line, column, f"{value!r} is not one of {', '.join(choices.values)}")
+            self.add(line, column, f"{value!r} is not one of {', '.join(choices.values)}")
         return value
 
     def _capacity(self, line: int, text: str) -> dict[str, float]:
@@ -110,9 +94,9 @@ class _Reader:
             name, sep, units = part.partition("=")
             name = name.strip()
             if not sep:
-                self.problem(line, "capacity", f"{part!r} is not 'Team name=units'")
+                self.add(line, "capacity", f"{part!r} is not 'Team name=units'")
             elif name not in self.teams:
-                self.problem(line, "capacity", f"no team named {name!r}")
+                self.add(line, "capacity", f"no team named {name!r}")
             else:
                 out[name] = self._number(line, "capacity", units, 0.0)
         return out
@@ -123,22 +107,22 @@ class _Reader:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            self.problem(line, "effects", f"not valid JSON: {exc.msg}")
+            self.add(line, "effects", f"not valid JSON: {exc.msg}")
             return []
         if not isinstance(data, list):
-            self.problem(line, "effects", "must be a JSON list of {scenario, factor, effectiveness}")
+            self.add(line, "effects", "must be a JSON list of {scenario, factor, effectiveness}")
             return []
         effects = []
         for k, item in enumerate(data):
             if not isinstance(item, dict) or set(item) != {"scenario", "factor", "effectiveness"}:
-                self.problem(line, "effects", f"[{k}] must have exactly scenario, factor and effectiveness")
+                self.add(line, "effects", f"[{k}] must have exactly scenario, factor and effectiveness")
                 continue
             scenario = self.scenarios.get(str(item["scenario"]))
             if scenario is None:
-                self.problem(line, "effects", f"[{k}].scenario: no risk scenario {item['scenario']!r}")
+                self.add(line, "effects", f"[{k}].scenario: no risk scenario {item['scenario']!r}")
                 continue
             if item["factor"] not in EffectFactor.values:
-                self.problem(line, "effects", f"[{k}].factor: must be one of {', '.join(EffectFactor.values)}")
+                self.add(line, "effects", f"[{k}].factor: must be one of {', '.join(EffectFactor.values)}")
                 continue
             try:
                 estimation.check_effect(estimation.EffectInput(
@@ -146,7 +130,7 @@ class _Reader:
                     effectiveness=item["effectiveness"]), f"[{k}]")
             except ValidationFailed as exc:
                 for p in exc.problems:
-                    self.problem(line, "effects", f"{p.field}: {p.message}")
+                    self.add(line, "effects", f"{p.field}: {p.message}")
                 continue
             effects.append({"scenario": scenario, "factor": item["factor"], "effectiveness": item["effectiveness"]})
         return effects
@@ -160,7 +144,7 @@ class _Reader:
 
         mandatory = get("mandatory").strip().lower()
         if mandatory not in _TRUE | _FALSE:
-            self.problem(line, "mandatory", f"{mandatory!r} is not yes/no")
+            self.add(line, "mandatory", f"{mandatory!r} is not yes/no")
         fields: dict[str, Any] = {
             "slug": get("slug").strip(), "title": get("title").strip(),
             "one_off_cost": self._number(line, "one_off_cost", get("one_off_cost"), 0.0),
@@ -182,7 +166,7 @@ class _Reader:
             candidate.clean_fields()
         except DjangoValidationError as exc:
             for column, messages in exc.message_dict.items():
-                self.problem(line, column, " ".join(messages))
+                self.add(line, column, " ".join(messages))
         result = _Row(
             line=line, fields=fields,
             requires=_split(get("requires")) if "requires" in cells else None,
@@ -194,39 +178,7 @@ class _Reader:
 
 
 def _read(raw: bytes, filename: str, reader: _Reader) -> list[_Row]:
-    rows_in = csv.reader(_lines(raw, filename))
-    try:
-        header = next(rows_in)
-    except StopIteration:
-        raise ValidationFailed(Problem(field="", line=1, message="the file is empty"), source=filename) from None
-    columns = [h.strip().lower() for h in header]
-    problems = [Problem(field=c, line=1, column=c, message=f"unknown column; expected some of {', '.join(COLUMNS)}")
-                for c in columns if c not in COLUMNS]
-    problems += [Problem(field=c, line=1, column=c, message=f"the {c} column is required")
-                 for c in REQUIRED if c not in columns]
-    if problems:
-        raise ValidationFailed(problems, source=filename)
-    rows: list[_Row] = []
-    seen: dict[str, int] = {}
-    try:
-        for cells in rows_in:
-            line = rows_in.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(columns):
-                reader.problem(line, "", f"{len(cells)} cells where the header has {len(columns)}")
-                continue
-            row = reader.row(line, dict(zip(columns, cells, strict=True)))
-            if row is not None:
-                slug = row.fields["slug"]
-                if slug in seen:
-                    reader.problem(line, "slug", f"{slug!r} already appears on line {seen[slug]}")
-                seen[slug] = line
-                rows.append(row)
-            if len(reader.problems) >= MAX_PROBLEMS:
-                break
-    except csv.Error as exc:
-        reader.problem(rows_in.line_num, "", f"malformed CSV: {exc}")
+    rows = read_rows(raw, filename, known=COLUMNS, required=REQUIRED, key="slug", parse=reader.row, problems=reader)
     _check_references(rows, reader)
     return rows
 
@@ -239,22 +191,18 @@ def _check_references(rows: list[_Row], reader: _Reader) -> None:
         for column in ("requires", "excludes"):
             for slug in getattr(row, column) or []:
                 if slug == row.fields["slug"]:
-                    reader.problem(row.line, column, "an initiative cannot name itself")
+                    reader.add(row.line, column, "an initiative cannot name itself")
                 elif slug not in known:
-                    reader.problem(row.line, column, f"no initiative {slug!r} in the file or in Accord")
+                    reader.add(row.line, column, f"no initiative {slug!r} in the file or in Accord")
 
 
 def import_initiatives_csv(*, actor: Any, file: IO[bytes], filename: str) -> ImportReport:
     """Check the whole file, then write it in one transaction; on any problem write nothing."""
     require(actor, services.WRITE)
-    limit = settings.ACCORD_MAX_UPLOAD_MB * 1024 * 1024
-    raw = file.read(limit + 1)
-    if len(raw) > limit:
-        raise ValidationFailed.field("file", f"{filename} is larger than the {settings.ACCORD_MAX_UPLOAD_MB} MB limit")
+    raw = read_upload(file, filename)
     reader = _Reader(actor)
     rows = _read(raw, filename, reader)
-    if reader.problems:
-        raise ValidationFailed(reader.problems, source=filename)
+    reader.refuse_if_any(filename)
     report = ImportReport(filename=filename, sha256=hashlib.sha256(raw).hexdigest(), rows=len(rows))
     try:
         _apply(actor, rows, report)
@@ -319,17 +267,6 @@ def _replace_effects(actor: Any, initiative: Initiative, row: _Row) -> None:
 
 
 # ---- export -----------------------------------------------------------------------------------------
-
-
-def safe_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ (or tab, CR) gets a quote in front."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo `safe_cell`, so an exported file imports back unchanged."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def _number(value: float) -> str:
