@@ -78,3 +78,14 @@ def test_audit_trail_page_filters_and_verifies(org_data, make_user):
     verify = client.get("/audit/verify/")
     assert b"chain intact" in verify.content
     assert _client(make_user("it_operations")).get("/audit/").status_code == 403
+
+
+def test_the_sidebar_highlights_the_area_of_the_page(org_data, ciso):
+    from accord.core.navigation import area_of_path
+
+    assert area_of_path("/org/people/3/") == "people"
+    assert area_of_path("/org/assets/") == "organisation"
+    assert area_of_path("/risks/portfolio/") == "risks"
+    assert area_of_path("/audit/") == ""
+    page = _client(ciso).get("/org/people/").content.decode()
+    assert 'href="/org/people/" class="active"' in page and 'href="/org/assets/" class="active"' not in page

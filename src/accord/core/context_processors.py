@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accord.core.navigation import AREAS
+from accord.core.navigation import AREAS, area_of_path
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +15,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_areas": [a for a in AREAS if a.capability in caps],
         "nav_caps": caps,
-        "nav_section": request.resolver_match.namespace if request.resolver_match else "",
+        "nav_active": area_of_path(request.path),
     }

@@ -16,21 +16,22 @@ class Area:
     capability: str
     url_name: str | None
     promise: str
+    path: str = ""  # pages under this path belong to the area (the sidebar highlights it)
 
 
 AREAS: tuple[Area, ...] = (
     Area("risks", "Risks", "risk.read", "risks:register",
          "The quantified risk register: each risk in money (Open FAIR Monte Carlo), loss exceedance "
-         "against the board's appetite, and what each control buys."),
+         "against the board's appetite, and what each control buys.", path="/risks/"),
     Area("vulnerabilities", "Vulnerabilities", "vuln.read", "vulns:findings",
          "Scanner imports enriched with KEV, EPSS and CVSS, an explained SSVC decision per finding, "
-         "and remediation SLA clocks per business service and team."),
+         "and remediation SLA clocks per business service and team.", path="/vulns/"),
     Area("patching", "Patch plan", "patch.read", "patching:overview",
          "A patch schedule fitted into maintenance windows that trades exposure against downtime, "
-         "signed off by the CIO and the CISO."),
+         "signed off by the CIO and the CISO.", path="/patching/"),
     Area("portfolio", "Portfolio", "portfolio.read", "portfolio:home",
          "Security initiatives with ROSI from the risk engine, the best set for a budget and the "
-         "spend-versus-risk frontier."),
+         "spend-versus-risk frontier.", path="/portfolio/"),
     Area("reviews", "Reviews", "review.read", None,
          "Security reviews of the CIO's projects on SLA clocks, with risk tiering and a pipeline gate."),
     Area("incidents", "Incidents", "incident.read", None,
@@ -42,11 +43,17 @@ AREAS: tuple[Area, ...] = (
     Area("vendors", "Vendors", "vendor.read", None,
          "The vendor register with tiering, assessments and review cadence."),
     Area("people", "People", "org.read", "org:people",
-         "The people directory: who works in which team, and who owns which service."),
+         "The people directory: who works in which team, and who owns which service.", path="/org/people/"),
     Area("organisation", "Organisation", "org.read", "org:assets",
-         "Business services, teams and assets."),
+         "Business services, teams and assets.", path="/org/"),
     Area("reports", "Reports", "report.read", None,
          "The one-click board pack: exposure against appetite, trends and decisions requested."),
 )
 
 AREAS_BY_KEY = {area.key: area for area in AREAS}
+
+
+def area_of_path(path: str) -> str:
+    """The key of the area a page belongs to: the longest area path the page's path starts with."""
+    matches = [a for a in AREAS if a.path and path.startswith(a.path)]
+    return max(matches, key=lambda a: len(a.path)).key if matches else ""
