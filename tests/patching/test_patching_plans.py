@@ -157,3 +157,28 @@ def test_a_plan_without_findings_or_windows_is_empty_not_an_error(db, ciso):
     plan = services.generate_plan(actor=ciso, horizon_days=30, time_limit=1, frontier_points=2)
     assert plan.jobs == {} and plan.result["exposure"] == 0
     assert selectors.sla_forecast(ciso, plan) == []
+
+
+def test_a_finding_on_an_asset_of_a_quantified_risk_weighs_by_its_annual_loss(db, admin, org_data, ciso):
+    from accord.risks.models import RiskScenario, SimulationRun
+    from accord.risks.selectors import scenario_loss_by_asset
+
+    erp_db = org_data["assets"][0]
+
+    def scenario(slug: str, mean: float, *assets) -> None:
+        row = RiskScenario.objects.create(slug=slug, name=slug, inputs={"lef": {"constant": 1},
+                                          "primary_loss": {"constant": mean}})
+        row.assets.set(assets)
+        run = SimulationRun.objects.create(kind="scenario", scenario=row, seed=1, years=1, model="event",
+                                           currency="EUR", engine_version="t", input_hash=slug, mean=mean,
+                                           p5=mean, p95=mean, result={}, spec={})
+        RiskScenario.objects.filter(pk=row.pk).update(latest_run=run)
+
+    scenario("ransomware", 300_000, erp_db)
+    scenario("breach", 100_000, erp_db)
+    scenario("ddos", 200_000)
+    loss = scenario_loss_by_asset(ciso)
+    assert loss.typical == 200_000  # the median of the three
+    assert loss.uplift(erp_db.pk) == pytest.approx(1 + 400_000 / 200_000)
+    assert loss.uplift(org_data["assets"][2].pk) == 1.0
+    assert risk_per_day("act", True, 0.5, loss.uplift(erp_db.pk)) == pytest.approx(10 * 5 * 5.5 * 3)

@@ -13,8 +13,10 @@ The rules (also in docs/patch-planner.md, "Product"):
 * An asset's downtime costs its business service's cost of downtime per hour when the asset is in
   production; non-production assets and assets without a service cost nothing to reboot.
 * Risk weight per job per day = sum over its findings of
-  `DECISION_WEIGHT[decision] x (1 + 4 x KEV) x (1 + 9 x EPSS)`. Findings are not linked to
-  quantified risk scenarios yet, so a scenario's annual loss does not enter the weight.
+  `DECISION_WEIGHT[decision] x (1 + 4 x KEV) x (1 + 9 x EPSS) x (1 + L / L_typical)`, where L is
+  the mean annual loss of the open risk scenarios that name the finding's asset (0 for none) and
+  L_typical the median annual loss of open scenarios. A finding on an asset of a scenario as costly
+  as the typical one weighs twice as much; one through which no quantified risk runs is unchanged.
 * A finding is due at the end of its SLA due date (in the server's time zone).
 * Windows serve the assets of their business service and/or carrying their tag (both: the
   intersection). Each asset gets the engine group "the set of windows that serve it", so an engine
@@ -45,6 +47,7 @@ from accord.engine.patching.recurrence import expand_rrule
 from accord.org import selectors as org_selectors
 from accord.org.models import Asset
 from accord.patching.models import Cluster, Freeze, MaintenanceWindow
+from accord.risks import selectors as risk_selectors
 from accord.vulns import selectors as vuln_selectors
 
 ENGINE_VERSION = f"accord-patching {__version__}"
@@ -75,10 +78,11 @@ _REBOOT_HINT = re.compile(
 )
 
 
-def risk_per_day(decision: str, kev: bool, epss: float | None) -> float:
+def risk_per_day(decision: str, kev: bool, epss: float | None, scenario_uplift: float = 1.0) -> float:
     """The daily risk weight of one open finding (see the module docstring)."""
     base = DECISION_WEIGHT.get(decision, DECISION_WEIGHT["track"])
-    return base * (1.0 + KEV_FACTOR * bool(kev)) * (1.0 + EPSS_FACTOR * min(max(epss or 0.0, 0.0), 1.0))
+    exploitability = (1.0 + KEV_FACTOR * bool(kev)) * (1.0 + EPSS_FACTOR * min(max(epss or 0.0, 0.0), 1.0))
+    return base * exploitability * scenario_uplift
 
 
 def action_of(solution: str, rule_id: str, title: str) -> str:
@@ -154,6 +158,7 @@ def build_inputs(viewer: Any, *, start: datetime, horizon_days: int, budget: flo
     """Read windows, freezes, clusters, assets and open findings; return the engine instance."""
     end = start + timedelta(days=horizon_days)
     findings = list(vuln_selectors.open_findings_for_planning(viewer))
+    scenario_loss = risk_selectors.scenario_loss_by_asset(viewer)
     asset_ids = {f["asset_id"] for f in findings}
     assets = {a.pk: a for a in org_selectors.assets_visible_to(viewer).filter(pk__in=asset_ids)}
     windows = list(MaintenanceWindow.objects.order_by("pk"))
@@ -199,7 +204,8 @@ def build_inputs(viewer: Any, *, start: datetime, horizon_days: int, budget: flo
         engine_findings.append(EngineFinding(
             id=str(row["id"]), asset=owner.hostname, action=key, minutes=profile.job_minutes,
             reboot=needs_reboot(owner.kind, owner.operating_system, action, row["title"]),
-            risk_per_day=risk_per_day(row["decision"], row["kev"], row["epss"]), due=due_moment(row["due_date"]),
+            risk_per_day=risk_per_day(row["decision"], row["kev"], row["epss"], scenario_loss.uplift(owner.pk)),
+            due=due_moment(row["due_date"]),
             kev=row["kev"], decision=row["decision"] or None,
         ))
         details[str(row["id"])] = {"id": row["id"], "title": row["title"],

@@ -14,7 +14,7 @@ from django.db.models import F, Q, QuerySet
 
 from accord.core.errors import NotFound
 from accord.core.permissions import HasCapabilities, require
-from accord.risks.models import Control, RiskScenario, RiskSettings, RunKind, SimulationRun
+from accord.risks.models import Control, RiskScenario, RiskSettings, RunKind, ScenarioStatus, SimulationRun
 from accord.risks.services import current_settings
 
 READ = "risk.read"
@@ -119,3 +119,32 @@ def control_views(scenario: RiskScenario) -> list[ControlView]:
         low, high = effect.get("delta_mean_ci90") or (None, None)
         views.append(ControlView(control, effect.get("delta_mean"), low, high, effect.get("rosi")))
     return views
+
+
+@dataclass(frozen=True)
+class ScenarioLossByAsset:
+    """For the patch planner: the annual loss of the open scenarios that name each asset."""
+
+    per_asset: dict[int, float]
+    typical: float  # the median mean annual loss of open simulated scenarios (0 when there are none)
+
+    def uplift(self, asset_id: int) -> float:
+        """1 + (annual loss of the asset's scenarios) / (a typical scenario's annual loss)."""
+        if self.typical <= 0:
+            return 1.0
+        return 1.0 + self.per_asset.get(asset_id, 0.0) / self.typical
+
+
+def scenario_loss_by_asset(viewer: HasCapabilities) -> ScenarioLossByAsset:
+    """Read by the patch planner (so `patch.read` suffices): which assets quantified risks run through."""
+    require(viewer, "patch.read")
+    open_runs = (RiskScenario.objects.exclude(status=ScenarioStatus.CLOSED).filter(latest_run__isnull=False)
+                 .values_list("pk", "latest_run__mean"))
+    losses = {pk: float(mean or 0.0) for pk, mean in open_runs}
+    per_asset: dict[int, float] = {}
+    links = RiskScenario.assets.through.objects.filter(riskscenario_id__in=losses)
+    for scenario_id, asset_id in links.values_list("riskscenario_id", "asset_id"):
+        per_asset[asset_id] = per_asset.get(asset_id, 0.0) + losses[scenario_id]
+    ordered = sorted(losses.values())
+    typical = ordered[len(ordered) // 2] if ordered else 0.0
+    return ScenarioLossByAsset(per_asset=per_asset, typical=typical)
