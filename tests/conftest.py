@@ -21,6 +21,14 @@ def _make_user(username: str, roles: list[str]) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, as a fresh server process does."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., User]:
     counter = iter(range(10_000))

@@ -105,3 +105,19 @@ def test_snapshot_values_hash_the_same_after_a_round_trip(admin):
     update = AuditEvent.objects.get(action="businessservice.updated")
     assert update.before == {"downtime_cost_per_hour": "1234.50"}
     assert update.after == {"downtime_cost_per_hour": "99.99"}
+
+
+def test_a_value_cached_until_the_next_write_is_recomputed_after_one(admin):
+    from accord.core.write_cache import cached_until_next_write
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert cached_until_next_write("t", compute) == 1
+    assert cached_until_next_write("t", compute) == 1  # no write since: cached
+    org.create_team(actor=admin, name="a write")
+    assert cached_until_next_write("t", compute) == 2
+    assert cached_until_next_write("t", compute, also_key="tomorrow") == 3
