@@ -80,7 +80,9 @@ def findings_visible_to(viewer: HasCapabilities, filters: FindingFilter | None =
     if f.decision:
         qs = qs.filter(decision=f.decision)
     if f.kev is not None:
-        qs = qs.filter(kev=f.kev)
+        # `kev__in` renders as `kev IN (?)`, an equality SQLite matches to finding_kev_state_due;
+        # `kev=True` renders as a bare column, which it cannot.
+        qs = qs.filter(kev__in=[f.kev])
     if f.epss_min is not None:
         qs = qs.filter(epss__gte=f.epss_min)
     if f.service:
