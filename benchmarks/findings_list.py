@@ -34,6 +34,20 @@ def _timed(call) -> tuple[float, object]:
     return statistics.median(samples), result
 
 
+def _give_half_the_assets_a_service_and_team(actor) -> tuple[int, int]:
+    """Scanned hosts arrive without a service or team; give half of them one, as a CMDB would."""
+    from accord.org.models import Asset, BusinessService, Team
+
+    service = BusinessService.objects.filter(name="Bench service").first()
+    team = Team.objects.filter(name="Bench team").first()
+    if service is None or team is None:
+        service = BusinessService.objects.create(name="Bench service", mission_impact="high")
+        team = Team.objects.create(name="Bench team")
+        ids = list(Asset.objects.order_by("pk").values_list("pk", flat=True))
+        Asset.objects.filter(pk__in=ids[::2]).update(business_service=service, team=team)
+    return service.pk, team.pk
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--findings", type=int, default=1_000_000)
@@ -69,6 +83,7 @@ def main() -> None:
         print(f"imported {run.findings_read:,} findings in {time.perf_counter() - started:.1f} s")
     print(f"database: {folder / 'accord.sqlite3'}; the first page view fills the cache of the overview counts")
 
+    service_id, team_id = _give_half_the_assets_a_service_and_team(analyst)
     browser = Client()
     browser.force_login(analyst)
     api = Client(headers={"Authorization": f"Bearer {create_token(actor=analyst, name='bench').secret}"})
@@ -78,6 +93,9 @@ def main() -> None:
         ("page: KEV only", lambda: browser.get("/vulns/?kev=yes")),
         ("page: EPSS >= 0.5", lambda: browser.get("/vulns/?epss_min=0.5")),
         ("page: SLA breached", lambda: browser.get("/vulns/?sla=breached")),
+        ("page: scanner nessus", lambda: browser.get("/vulns/?scanner=nessus")),
+        ("page: one business service", lambda: browser.get(f"/vulns/?service={service_id}")),
+        ("page: one team", lambda: browser.get(f"/vulns/?team={team_id}")),
         ("page: text search on a CVE", lambda: browser.get("/vulns/?cve=CVE-2024-1000")),
         ("API: first page, 100 items", lambda: api.get("/api/v1/vulns/findings?page_size=100")),
     ]
