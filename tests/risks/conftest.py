@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,29 +17,7 @@ RANSOMWARE_INPUTS: dict[str, Any] = {
 BEC_INPUTS: dict[str, Any] = {"lef": {"constant": 0.8}, "events": "bernoulli",
                               "primary_loss": {"lognormal90": [20000, 900000]}}
 
-FILE_TEXT = """\
-currency: USD
-model: event
-years: 20000
-seed: 7
-appetite: [[1000000, 0.1], [10000000, 0.01]]
-correlation: {ids: [ransomware-erp, bec], matrix: [[1, 0.4], [0.4, 1]]}
-scenarios:
-  - id: ransomware-erp
-    name: Ransomware on the ERP platform
-    tef: {pert: [0.5, 2, 10]}
-    vulnerability: {pert: [0.05, 0.2, 0.5]}
-    primary_loss: {pert: [10000, 150000, 2000000]}
-    secondary_loss_event_frequency: {constant: 0.3}
-    secondary_loss: {lognormal90: [50000, 5000000]}
-    controls:
-      - {name: EDR everywhere, factor: vulnerability, effectiveness: {pert: [0.2, 0.4, 0.6]}, annual_cost: 120000}
-  - id: bec
-    name: Business email compromise
-    lef: {constant: 0.8}
-    events: bernoulli
-    primary_loss: {lognormal90: [20000, 900000]}
-"""
+FILE_TEXT = (Path(__file__).parent.parent / "data" / "issue_scenarios.yaml").read_text(encoding="utf-8")
 
 
 @pytest.fixture

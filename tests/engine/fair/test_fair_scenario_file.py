@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,29 +14,7 @@ from accord.cli.risks import app
 from accord.engine.fair import InvalidScenario, parse_scenario_file, tornado
 from accord.engine.fair.scenario import parse_scenario
 
-ISSUE_EXAMPLE = """
-currency: USD
-model: event
-years: 20000
-seed: 7
-appetite: [[1000000, 0.10], [10000000, 0.01]]
-correlation: {ids: [ransomware-erp, bec], matrix: [[1, 0.4], [0.4, 1]]}
-scenarios:
-  - id: ransomware-erp
-    name: Ransomware on the ERP platform
-    tef: {pert: [0.5, 2, 10]}
-    vulnerability: {pert: [0.05, 0.2, 0.5]}
-    primary_loss: {pert: [10000, 150000, 2000000]}
-    secondary_loss_event_frequency: {constant: 0.3}
-    secondary_loss: {lognormal90: [50000, 5000000]}
-    controls:
-      - {name: EDR everywhere, factor: vulnerability, effectiveness: {pert: [0.2, 0.4, 0.6]}, annual_cost: 120000}
-  - id: bec
-    name: Business email compromise
-    lef: {constant: 0.8}
-    events: bernoulli
-    primary_loss: {lognormal90: [20000, 900000]}
-"""
+ISSUE_EXAMPLE = (Path(__file__).parents[2] / "data" / "issue_scenarios.yaml").read_text(encoding="utf-8")
 
 STAT_KEYS = {
     "mean",
