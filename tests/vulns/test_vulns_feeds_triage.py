@@ -27,7 +27,8 @@ def test_kev_load_is_idempotent_records_the_feed_date_and_re_decides_open_findin
     assert first.load.findings_redecided >= 1
     ssh.refresh_from_db()
     assert ssh.kev and ssh.decision == "act"  # active, yes, total, high
-    assert ssh.due_date <= ssh.kev_due_date
+    # 14 KEV days from first seen (listed before it), not CISA's due date, which binds federal agencies only.
+    assert ssh.due_date == (vf.NOW - timedelta(days=10)).date() + timedelta(days=14) and ssh.due_rule == "kev"
     again = services.load_kev(actor=analyst, file=io.BytesIO(data), filename="kev.json")
     assert again.unchanged and FeedLoad.objects.filter(kind="kev").count() == 1
     assert AuditEvent.objects.filter(action="feed.kev_loaded").count() == 1

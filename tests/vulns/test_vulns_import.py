@@ -123,9 +123,11 @@ def test_decision_and_reasons_are_stored_and_the_due_date_follows_the_policy(org
     assert tls.decision == "track" and tls.due_date == first_seen + timedelta(days=180)
 
 
-def test_the_kev_due_date_caps_the_sla(org_data, analyst, vf):
+def test_the_kev_due_date_is_stored_and_the_earliest_rule_sets_the_due_date(org_data, analyst, vf):
     load_kev(actor=analyst, file=vf.upload(vf.kev_json("CVE-2024-6387", added_days_ago=30, due_in_days=25), "kev.json"))
     _import(analyst, vf.scan_csv())
     ssh = Finding.objects.get(title="OpenSSH regreSSHion")
-    kev_due = (vf.NOW - timedelta(days=30)).date() + timedelta(days=25)
-    assert ssh.kev_due_date == kev_due and ssh.due_date == kev_due
+    first_seen = (vf.NOW - timedelta(days=10)).date()
+    assert ssh.kev_due_date == (vf.NOW - timedelta(days=30)).date() + timedelta(days=25)  # CISA's: a reference
+    assert ssh.decision == "act" and ssh.due_date == first_seen + timedelta(days=7)  # act's 7 days beat KEV's 14
+    assert ssh.due_rule == "decision" and ssh.due_reason.startswith("act: 7 days from")

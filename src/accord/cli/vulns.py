@@ -273,7 +273,8 @@ def list_findings(
     if as_json:
         _emit({"count": page.count, "count_exact": page.count_exact, "items": [
             {"id": f.pk, "asset": f.asset.hostname, "title": f.title, "cves": f.cve_list, "decision": f.decision,
-             "kev": f.kev, "epss": f.epss, "due_date": f.due_date.isoformat(), "sla_status": statuses[f.pk],
+             "kev": f.kev, "epss": f.epss, "due_date": f.due_date.isoformat(), "due_rule": f.due_rule,
+             "sla_status": statuses[f.pk],
              "state": f.state} for f in page.items]})
         return
     table = Table("id", "asset", "title", "decision", "KEV", "EPSS", "due", "SLA")
@@ -283,6 +284,50 @@ def list_findings(
                       statuses[f.pk].replace("_", " "))
     out.print(table)
     out.print(f"{len(page.items)} of {count} finding(s)")
+
+
+def _kev_text(view: Any) -> str:
+    f = view.finding
+    if not f.kev:
+        return "not listed"
+    text = f"listed since {f.kev_date_added.isoformat()}"
+    if f.kev_due_date:
+        binds = "binding: bound by BOD 22-01" if view.kev_due_date_binds else "a reference, not binding"
+        text += f"; CISA's due date {f.kev_due_date.isoformat()} ({binds})"
+    return text
+
+
+@app.command()
+def show(
+    finding_id: Annotated[int, typer.Argument(help="finding id (see `accord vulns list`)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
+) -> None:
+    """One finding: its decision and why, its due date and the rule that set it, KEV and EPSS."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.vulns import selectors
+
+    with user_errors():
+        view = selectors.finding_view(acting_user(token), finding_id)
+    f = view.finding
+    if as_json:
+        _emit({"id": f.pk, "asset": f.asset.hostname, "title": f.title, "cves": f.cve_list, "state": f.state,
+               "decision": f.decision, "explanation": view.explanation, "kev": f.kev,
+               "kev_date_added": f.kev_date_added.isoformat() if f.kev_date_added else None,
+               "kev_due_date": f.kev_due_date.isoformat() if f.kev_due_date else None,
+               "kev_due_date_binds": view.kev_due_date_binds, "epss": f.epss,
+               "opened_on": f.opened_on.isoformat(), "sla_start": f.sla_start.isoformat(),
+               "due_date": f.due_date.isoformat(), "due_rule": f.due_rule, "due_reason": f.due_reason,
+               "sla_status": view.sla_status})
+        return
+    out.print(f"#{f.pk} {f.title} on {f.asset.hostname} ({f.get_state_display()})", highlight=False)
+    out.print(view.explanation, highlight=False)
+    out.print(f"due {f.due_date.isoformat()} ({view.sla_status.replace('_', ' ') or 'no SLA'}), set by "
+              f"{f.get_due_rule_display()}: {f.due_reason}", highlight=False)
+    out.print(f"KEV: {_kev_text(view)}", highlight=False)
+    out.print(f"EPSS: {f.epss:.4f}" if f.epss is not None else "EPSS: no score", highlight=False)
 
 
 @app.command()
@@ -351,7 +396,10 @@ def sla_policy_show(token: Annotated[str | None, typer.Option("--token", help=WH
         state = selectors.sla_policy_state(acting_user(token))
     days = ", ".join(f"{d.value} {n} days" for d, n in sorted(state.effective.days.items(), key=lambda i: -i[0].rank))
     source = "built-in defaults" if state.active is None else f"policy #{state.active.pk}"
-    out.print(f"In force ({source}): {days}; due soon within {state.effective.due_soon_days} days", highlight=False)
+    bound = "bound by CISA BOD 22-01" if state.effective.bound_by_bod_22_01 else "not bound by CISA BOD 22-01"
+    out.print(f"In force ({source}): {days}; KEV-listed {state.effective.kev_days} days; {bound}; due soon within "
+              f"{state.effective.due_soon_days} days", highlight=False)
+    out.print(state.rule_text, highlight=False)
     if state.pending:
         p = state.pending
         out.print(f"Awaiting confirmation: #{p.pk} by {p.proposed_by} ({p.proposed_role.upper()}): {p}",
@@ -365,6 +413,13 @@ def sla_policy_propose(
     track_star: Annotated[int, typer.Option("--track-star", help="days for track*")],
     track: Annotated[int, typer.Option(help="days for track")],
     due_soon: Annotated[int, typer.Option(help="'due soon' starts this many days before the due date")] = 7,
+    kev_days: Annotated[int | None, typer.Option(
+        help="days for a KEV-listed finding from the later of first seen and the KEV listing [default: in force]",
+    )] = None,
+    bound_by_bod_22_01: Annotated[bool | None, typer.Option(
+        "--bound-by-bod-22-01/--not-bound-by-bod-22-01",
+        help="whether CISA's KEV due dates bind (US federal civilian agencies) [default: in force]",
+    )] = None,
     reason: Annotated[str, typer.Option(help="why the change")] = "",
     token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
 ) -> None:
@@ -377,7 +432,7 @@ def sla_policy_propose(
     with user_errors():
         policy = services.propose_sla_policy(actor=acting_user(token), act_days=act, attend_days=attend,
                                              track_star_days=track_star, track_days=track, due_soon_days=due_soon,
-                                             reason=reason)
+                                             kev_days=kev_days, bound_by_bod_22_01=bound_by_bod_22_01, reason=reason)
     other = "CIO" if policy.proposed_role == "ciso" else "CISO"
     out.print(f"[green]✔[/] proposed as #{policy.pk}; the {other} confirms with "
               f"`accord vulns sla-policy confirm {policy.pk}`", highlight=False)

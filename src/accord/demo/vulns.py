@@ -1,8 +1,11 @@
-"""Meridian's vulnerabilities: a KEV and an EPSS feed, two weekly scans and a re-scan, some triage.
+"""Meridian's vulnerabilities: KEV and EPSS feeds, two weekly scans and a re-scan, some triage.
 
 The feeds and scans are written here in the real formats (CISA KEV JSON, FIRST EPSS CSV, Accord's
 generic CSV and a Nessus CSV export) and loaded through the same services as a user's files, so
-the demo exercises the whole path. Dates are relative to today, so SLA states stay realistic.
+the demo exercises the whole path. Dates are relative to today, so SLA states stay realistic for a
+company that scans weekly: first sightings fall on scan days over the last five months, known-
+exploited findings are mostly from the last two scans (a handful were missed and are overdue), and
+the KEV catalogue of two weeks ago is loaded before the scans, today's (one new listing) after them.
 """
 
 from __future__ import annotations
@@ -117,8 +120,12 @@ PLATFORM = {"server": ("linux", "web"), "database": ("linux", "database"), "cont
 _KEV_VENDORS = {"CVE-2021-44228": ("Apache", "Log4j2"), "CVE-2024-3400": ("Palo Alto Networks", "PAN-OS")}
 
 
-def kev_json(today: datetime) -> bytes:
-    """A small KEV catalogue in CISA's format: the demo checks that CISA lists, plus some others."""
+def kev_json(today: datetime, *, released: datetime | None = None) -> bytes:
+    """A small KEV catalogue in CISA's format: the demo checks that CISA lists, plus some others.
+
+    `released` (default: today) is when CISA published it: listings added after it are not in it yet.
+    """
+    released = released or today
     entries = []
     for check in CHECKS:
         if check.kev_days_ago is None:
@@ -135,7 +142,8 @@ def kev_json(today: datetime) -> bytes:
                 "knownRansomwareCampaignUse": "Known" if check.kev_days_ago > 500 else "Unknown",
                 "notes": f"https://nvd.nist.gov/vuln/detail/{cve}", "cwes": ["CWE-20"],
             })
-    # A recent listing whose due date is this week: it caps the SLA of findings that carry it.
+    # A listing from ten days ago on findings first seen weeks earlier: when today's catalogue is loaded their
+    # decision escalates and their KEV clock counts from the listing (14 days), so most are due this week.
     entries.append({"cveID": "CVE-2024-38063", "vendorProject": "Microsoft", "product": "Windows",
                     "vulnerabilityName": "Microsoft Windows TCP/IP remote code execution",
                     "dateAdded": (today - timedelta(days=10)).date().isoformat(),
@@ -143,9 +151,11 @@ def kev_json(today: datetime) -> bytes:
                     "requiredAction": "Apply the vendor's update.",
                     "dueDate": (today + timedelta(days=4)).date().isoformat(),
                     "knownRansomwareCampaignUse": "Unknown", "notes": "", "cwes": ["CWE-191"]})
+    cutoff = released.date().isoformat()
+    entries = [entry for entry in entries if str(entry["dateAdded"]) <= cutoff]
     document = {"title": "CISA Catalog of Known Exploited Vulnerabilities",
-                "catalogVersion": today.strftime("%Y.%m.%d"),
-                "dateReleased": today.strftime("%Y-%m-%dT%H:%M:%S.0000Z"), "count": len(entries),
+                "catalogVersion": released.strftime("%Y.%m.%d"),
+                "dateReleased": released.strftime("%Y-%m-%dT%H:%M:%S.0000Z"), "count": len(entries),
                 "vulnerabilities": entries}
     return json.dumps(document, indent=2).encode()
 
@@ -174,6 +184,21 @@ def _ports(check: Check) -> tuple[int, ...]:
     return (22,) if check.applies == "linux" else (445,) if check.applies == "windows" else (0,)
 
 
+def _age_days(check: Check, host_rng: random.Random) -> int:
+    """Days since a weekly scan first saw `check` on a host (first sightings fall on scan days).
+
+    Meridian fixes known-exploited flaws within the KEV clock, so most open KEV findings came up in
+    the last two weekly scans; about one host in twenty missed its patch and is weeks overdue. Other
+    findings stay open longer: their first sightings spread over the last five months.
+    """
+    if check.kev_days_ago is not None:
+        missed = host_rng.random() < 0.05
+        weeks = host_rng.randint(3, 10) if missed else host_rng.randint(0, 1)
+    else:
+        weeks = int(host_rng.triangular(0, 22, 2))
+    return 7 * weeks
+
+
 def scan_csv(assets: list[tuple[str, str, str, str]], today: datetime, rng: random.Random,
              dropped: float = 0.0) -> bytes:
     """Accord's generic CSV for the weekly internal scan; `dropped` leaves out a share (remediated)."""
@@ -188,7 +213,7 @@ def scan_csv(assets: list[tuple[str, str, str, str]], today: datetime, rng: rand
             chance = 0.08 if check.kev_days_ago is not None else (0.7 if not check.cves else 0.5)
             if host_rng.random() >= chance:
                 continue
-            age = int(host_rng.triangular(0, 150, 12))
+            age = _age_days(check, host_rng)
             if dropped and rng.random() < dropped:
                 continue
             writer.writerow([hostname, ip, "nessus", check.rule_id, check.title, check.severity, " ".join(check.cves),
@@ -227,8 +252,10 @@ def build_vulnerabilities(context: DemoContext) -> str:
     rng = random.Random(SEED)  # noqa: S311 - demo data, not security
     analyst, ciso = context.users["analyst"], context.users["ciso"]
     today = timezone.now().astimezone(UTC).replace(microsecond=0)
-    vulns.load_kev(actor=analyst, file=_upload(kev_json(today), "known_exploited_vulnerabilities.json"),
-                   filename="known_exploited_vulnerabilities.json")
+    # The catalogue as of two weeks ago first; today's, with one new listing, after the scans (below).
+    earlier = today - timedelta(days=14)
+    vulns.load_kev(actor=analyst, file=_upload(kev_json(today, released=earlier), "kev.json"),
+                   filename=f"known_exploited_vulnerabilities-{earlier:%Y-%m-%d}.json")
     vulns.load_epss(actor=analyst, file=_upload(epss_csv(today, rng), "epss.csv"),
                     filename=f"epss_scores-{today:%Y-%m-%d}.csv")
 
@@ -246,6 +273,8 @@ def build_vulnerabilities(context: DemoContext) -> str:
                 ("partner-sftp.meridian.example", "203.0.113.25", "server", "")]  # not in the inventory yet
     vulns.import_scan(actor=analyst, file=_upload(nessus_dmz_csv(exposed), "dmz-external.csv"),
                       filename="dmz-external.csv", scope="dmz-external", format="nessus-csv")
+    vulns.load_kev(actor=analyst, file=_upload(kev_json(today), "kev.json"),
+                   filename="known_exploited_vulnerabilities.json")
 
     # Triage: the analyst downgrades one finding on a host that is not reachable from outside.
     candidate = vuln_selectors.findings_visible_to(analyst, vuln_selectors.FindingFilter(decision="act")).filter(

@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
-from accord.core import audit
+from accord.core import audit, clock
 from accord.core.crud import validate
 from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import require
+from accord.engine.money import annualised_cost
+from accord.engine.portfolio import ENGINE_VERSION as PORTFOLIO_ENGINE_VERSION
 from accord.engine.portfolio.finance import initiative_finance
 from accord.org import selectors as org_selectors
 from accord.org.models import Team
@@ -190,15 +191,9 @@ def delete_initiative(*, actor: Any, initiative: Initiative) -> None:
 # ---- effects ----------------------------------------------------------------------------------------
 
 
-def _effect_input(effect: InitiativeEffect) -> estimation.EffectInput:
-    scenario = effect.scenario
-    return estimation.EffectInput(slug=scenario.slug, name=scenario.name, inputs=scenario.inputs,
-                                  factor=effect.factor, effectiveness=effect.effectiveness)
-
-
 def _save_effect(effect: InitiativeEffect) -> None:
     validate(effect)
-    estimation.check_effect(_effect_input(effect))
+    estimation.check_effect(estimation.effect_input(effect, runs={}))
     effect.save()
 
 
@@ -333,9 +328,10 @@ def estimate_effects(*, actor: Any, initiatives: Iterable[Initiative] | None = N
     rate = budget_scenario.discount_rate if budget_scenario else DEFAULT_RATE
     chosen = list(initiatives) if initiatives is not None else planning.candidate_initiatives()
     latest = planning.latest_estimates(chosen)
+    runs = risk_selectors.latest_runs(actor)  # each scenario's figures, as the register states them
     stored = []
     for initiative in chosen:
-        effects = [_effect_input(e) for e in initiative.effects.select_related("scenario")]
+        effects = planning.effect_inputs(initiative, runs)
         digest = estimation.input_hash(effects, seed=settings.seed, years=run_years, model=settings.model)
         previous = latest.get(initiative.pk)
         if (not force and previous is not None and previous.input_hash == digest
@@ -349,8 +345,6 @@ def estimate_effects(*, actor: Any, initiatives: Iterable[Initiative] | None = N
 
 
 def _same_costs(estimate: EffectEstimate, initiative: Initiative, horizon: int, rate: float) -> bool:
-    from accord.engine.portfolio.finance import annualised_cost
-
     now = annualised_cost(initiative.one_off_cost, initiative.annual_cost, horizon, rate)
     return abs(now - estimate.annualised_cost) <= 1e-9 * max(1.0, now)
 
@@ -376,6 +370,7 @@ def save_selection(*, actor: Any, budget_scenario: BudgetScenario, budget: float
         budget_scenario=budget_scenario, budget=amount, cost=sel.cost, total_ale=plan.total_ale,
         residual_ale=sel.residual_ale, risk_reduction=sel.risk_reduction, gap=result.gap,
         frontier=planning.frontier_document(plan), instance=plan.document, instance_hash=plan.hash,
+        engine_version=PORTFOLIO_ENGINE_VERSION, seed=plan.seed,
         notes=plan.notes, created_by=actor if getattr(actor, "pk", None) else None,
     )
     selection.initiatives.set(Initiative.objects.filter(slug__in=sel.selected))
@@ -412,6 +407,7 @@ def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> De
         "cost": selection.cost, "total_ale": selection.total_ale, "residual_ale": selection.residual_ale,
         "risk_reduction": selection.risk_reduction, "gap": selection.gap,
         "initiatives": [i.slug for i in chosen], "instance_hash": selection.instance_hash,
+        "engine_version": selection.engine_version, "seed": selection.seed,
     }
     text = (f"Fund {len(chosen)} initiative{'s' if len(chosen) != 1 else ''} "
             f"({', '.join(i.title for i in chosen) or 'none'}) for {_money(selection.cost)} over "
@@ -420,7 +416,7 @@ def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> De
     if note.strip():
         text += f" {note.strip()}"
     decision = Decision(title=f"Security portfolio for {budget_scenario.name}", decision=text, numbers=numbers,
-                        decided_by=actor, decided_on=timezone.localdate())
+                        decided_by=actor, decided_on=clock.today())
     validate(decision)
     decision.save()
     audit.record(actor, "decision.recorded", decision, after=audit.snapshot(decision))

@@ -42,10 +42,11 @@ def _detail(viewer: Any, finding_id: int) -> dict[str, Any]:
     view = selectors.finding_view(viewer, finding_id)
     f = view.finding
     data = {name: getattr(f, name) for name in FindingDetailOut.model_fields
-            if name not in {"hostname", "cves", "explanation", "sla_status", "override_by", "history"}}
+            if name not in {"hostname", "cves", "explanation", "sla_status", "override_by", "history",
+                            "kev_due_date_binds"}}
     data.update({"asset.hostname": f.asset.hostname}, cve_list=f.cve_list, explanation=view.explanation,
                 sla_status=view.sla_status, override_by=f.override_by.username if f.override_by else None,
-                history=view.history)
+                history=view.history, kev_due_date_binds=view.kev_due_date_binds)
     return data
 
 
@@ -138,8 +139,10 @@ def load_epss(request: HttpRequest, file: File[UploadedFile]) -> Any:
 @router.get("/sla/policy", response={200: PolicyStateOut, **REFUSALS}, auth=READ)
 def get_sla_policy(request: HttpRequest) -> Any:
     state = selectors.sla_policy_state(acting_user(request))
-    days = {d.value.replace("*", "_star"): n for d, n in state.effective.days.items()}
-    return {"in_force": {**days, "due_soon_days": state.effective.due_soon_days},
+    effective = state.effective
+    days = {d.value.replace("*", "_star"): n for d, n in effective.days.items()}
+    return {"in_force": {**days, "due_soon_days": effective.due_soon_days, "kev_days": effective.kev_days,
+                         "bound_by_bod_22_01": effective.bound_by_bod_22_01, "rule": state.rule_text},
             "active": state.active, "pending": state.pending}
 
 

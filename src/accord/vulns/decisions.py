@@ -15,6 +15,7 @@ from typing import Any
 
 from accord.engine.vulns import (
     Decision,
+    DueDate,
     KevListing,
     ScanFinding,
     Severity,
@@ -28,7 +29,7 @@ from accord.engine.vulns import (
     score_vector,
     sla_status,
 )
-from accord.vulns.models import EpssScore, KevEntry, PolicyStatus, SsvcSettings
+from accord.vulns.models import EpssScore, Finding, KevEntry, PolicyStatus, SsvcSettings
 from accord.vulns.models import SlaPolicy as SlaPolicyRow
 
 _CACHE_LIMIT = 200_000  # assessments / EPSS scores kept in memory before starting over
@@ -61,7 +62,8 @@ def policy_from_row(row: SlaPolicyRow | None) -> SlaPolicy:
         return SlaPolicy()
     days = {Decision.ACT: row.act_days, Decision.ATTEND: row.attend_days,
             Decision.TRACK_STAR: row.track_star_days, Decision.TRACK: row.track_days}
-    return SlaPolicy(days=days, due_soon_days=row.due_soon_days)
+    return SlaPolicy(days=days, due_soon_days=row.due_soon_days, kev_days=row.kev_days,
+                     bound_by_bod_22_01=row.bound_by_bod_22_01)
 
 
 def policy_in_force() -> tuple[SlaPolicy, SlaPolicyRow | None]:
@@ -98,6 +100,7 @@ class Assessor:
         self._epss_known: set[str] = set()
         self._assessments: dict[tuple[Any, ...], Assessment] = {}
         self._scores: dict[str, float] = {}
+        self._dues: dict[tuple[Any, ...], DueDate] = {}
 
     @classmethod
     def current(cls) -> Assessor:
@@ -158,19 +161,44 @@ class Assessor:
         self._assessments[key] = assessment
         return assessment
 
-    def due(self, decision: str, start: date, kev_due_date: date | None) -> date:
-        return due_date(decision, start, kev_due=kev_due_date, policy=self.sla).due
+    def due(self, decision: str, *, clock_start: date, opened_on: date, kev_added: date | None,
+            kev_due: date | None, not_after: date | None = None) -> DueDate:
+        """The due date under the policy in force, and the rule that set it (`accord.engine.vulns.due_date`).
 
-    def redue(self, *, old_decision: str, new_decision: str, old_due: date, sla_start: date,
-              kev_due_date: date | None, today: date) -> tuple[date, date]:
-        """(sla_start, due) after a decision changes from `old_decision` to `new_decision`.
-
-        Escalating restarts the clock today for the new decision's days, but never gives more time
-        than was already left; anything else keeps the original start.
+        Remembered by its inputs: a scan repeats the same few first-seen days and decisions.
         """
-        if decision_rank(new_decision) > decision_rank(old_decision):
-            return today, min(old_due, self.due(new_decision, today, kev_due_date))
-        return sla_start, self.due(new_decision, sla_start, kev_due_date)
+        key = (decision, clock_start, opened_on, kev_added, kev_due, not_after)
+        known = self._dues.get(key)
+        if known is None:
+            if len(self._dues) > _CACHE_LIMIT:
+                self._dues.clear()
+            known = self._dues[key] = due_date(decision, clock_start, first_seen=opened_on, kev_added=kev_added,
+                                               kev_due=kev_due, not_after=not_after, policy=self.sla)
+        return known
+
+    def _due_of(self, row: Finding, decision: str) -> DueDate:
+        return self.due(decision, clock_start=row.sla_start, opened_on=row.opened_on, kev_added=row.kev_date_added,
+                        kev_due=row.kev_due_date, not_after=row.due_not_after)
+
+    def set_decision(self, row: Finding, decision: str, today: date, *, reopened: bool = False) -> None:
+        """Give a stored finding `decision` and its due date under the rules and feeds in force.
+
+        Reopening restarts both clocks today. Escalating restarts the decision's clock today, with the
+        date the old decision gives as a ceiling (an escalation never gives more time than was left);
+        de-escalating drops the ceiling. Otherwise the date is recomputed from the same start, since
+        the policy or the feeds may have changed.
+        """
+        if reopened:
+            row.opened_on = row.sla_start = today
+            row.due_not_after = None
+        elif decision_rank(decision) > decision_rank(row.decision):
+            row.due_not_after = self._due_of(row, row.decision).due
+            row.sla_start = today
+        elif decision_rank(decision) < decision_rank(row.decision):
+            row.due_not_after = None
+        row.decision = decision
+        result = self._due_of(row, decision)
+        row.due_date, row.due_rule, row.due_reason = result.due, result.rule.value, result.reason
 
 
 def scan_finding_of(row: Any) -> ScanFinding:

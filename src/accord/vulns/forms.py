@@ -37,4 +37,10 @@ class SlaPolicyForm(forms.Form):
     track_star_days = forms.IntegerField(min_value=0, max_value=3650, label="track*: days")
     track_days = forms.IntegerField(min_value=0, max_value=3650, label="track: days")
     due_soon_days = forms.IntegerField(min_value=0, max_value=3650, initial=7, label="'due soon' window, days")
+    kev_days = forms.IntegerField(min_value=0, max_value=3650, required=False, label="KEV-listed: days",
+                                  help_text="From the later of first seen and the day the CVE entered CISA's KEV "
+                                            "catalogue (empty: as in force).")
+    bound_by_bod_22_01 = forms.BooleanField(
+        required=False, label="Bound by CISA BOD 22-01 (US federal civilian agency)",
+        help_text="When ticked, CISA's own KEV due dates bind too; otherwise they are shown as a reference.")
     reason = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

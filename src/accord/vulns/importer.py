@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from accord.core import audit
+from accord.core import audit, clock
 from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import require
 from accord.engine.vulns import InputFileError, InvalidInput, ScanFinding, read_scan
@@ -198,7 +198,7 @@ class _Import:
         self.filename = filename
         self.scope = scope
         self.now = timezone.now()
-        self.today = self.now.date()
+        self.today = clock.day_of(self.now)
         self.assessor = Assessor.current()
         self.by_host: dict[str, int] = {}
         self.by_ip: dict[str, int] = {}
@@ -382,8 +382,10 @@ class _Import:
 
     def _new_row(self, f: ScanFinding, asset_id: int, fingerprint: str, content: str) -> dict[str, Any]:
         assessment = self._assess(f, asset_id)
-        start = f.first_seen.date() if f.first_seen and f.first_seen.date() <= self.today else self.today
         first_seen = f.first_seen if f.first_seen and f.first_seen <= self.now else self.now
+        start = clock.day_of(first_seen)
+        due = self.assessor.due(assessment.decision, clock_start=start, opened_on=start,
+                                kev_added=assessment.kev_date_added, kev_due=assessment.kev_due_date)
         return {
             **self._details(f, content),
             "asset_id": asset_id, "fingerprint": fingerprint,
@@ -393,7 +395,8 @@ class _Import:
             **_enrichment(assessment),
             "computed_decision": assessment.decision, "decision": assessment.decision,
             "override_decision": "", "override_justification": "", "override_by_id": None, "override_at": None,
-            "sla_start": start, "due_date": self.assessor.due(assessment.decision, start, assessment.kev_due_date),
+            "opened_on": start, "sla_start": start, "due_date": due.due, "due_rule": due.rule.value,
+            "due_reason": due.reason, "due_not_after": None,
         }
 
     def _apply_changes(self, changed: dict[int, tuple[ScanFinding, str]]) -> None:
@@ -408,7 +411,7 @@ class _Import:
             if f.suppressed:
                 row.state = FindingState.SUPPRESSED
             elif not was_open:
-                row.state, row.fixed_at, row.sla_start = FindingState.REOPENED, None, self.today
+                row.state, row.fixed_at = FindingState.REOPENED, None
             assessment = self._assess(f, row.asset_id)
             redecide(row, assessment, self.assessor, self.today, reopened=not was_open and not f.suppressed)
             updated.append(row)
@@ -422,7 +425,8 @@ def _enrichment(assessment: Any) -> dict[str, Any]:
 
 
 DECISION_FIELDS = ("cvss_score", "kev", "kev_date_added", "kev_due_date", "epss", "epss_cve", "decision_points",
-                   "computed_decision", "decision", "sla_start", "due_date")
+                   "computed_decision", "decision", "opened_on", "sla_start", "due_date", "due_rule", "due_reason",
+                   "due_not_after")
 CHANGE_FIELDS = (
     "source_format", "scanner", "rule_id", "title", "severity", "cves", "cvss3_vector", "cvss3_score",
     "cvss4_vector", "cvss4_score", "vpr", "scanner_epss", "exploit_available", "exploit_evidence", "port",
@@ -432,21 +436,13 @@ CHANGE_FIELDS = (
 
 
 def redecide(row: Finding, assessment: Any, assessor: Assessor, today: date, *, reopened: bool = False) -> bool:
-    """Store a new assessment on a finding; move its due date as the decision moved. True if it changed."""
-    before = (row.decision, row.due_date, row.kev, row.epss, row.decision_points)
+    """Store a new assessment on a finding; its due date follows (`Assessor.set_decision`). True if it changed."""
+    before = (row.decision, row.due_date, row.due_reason, row.kev, row.epss, row.decision_points)
     for name, value in _enrichment(assessment).items():
         setattr(row, name, value)
     row.computed_decision = assessment.decision
-    new_decision = row.override_decision or assessment.decision
-    if reopened:
-        row.decision, row.sla_start = new_decision, today
-        row.due_date = assessor.due(new_decision, today, row.kev_due_date)
-    else:
-        row.sla_start, row.due_date = assessor.redue(
-            old_decision=row.decision, new_decision=new_decision, old_due=row.due_date, sla_start=row.sla_start,
-            kev_due_date=row.kev_due_date, today=today)
-        row.decision = new_decision
-    return before != (row.decision, row.due_date, row.kev, row.epss, row.decision_points)
+    assessor.set_decision(row, row.override_decision or assessment.decision, today, reopened=reopened)
+    return before != (row.decision, row.due_date, row.due_reason, row.kev, row.epss, row.decision_points)
 
 
 def chunks(items: list[Any], size: int = _IN_CHUNK) -> Iterable[list[Any]]:

@@ -33,6 +33,15 @@ class DecisionChoice(models.TextChoices):
     ACT = "act", "Act"
 
 
+class DueRuleChoice(models.TextChoices):
+    """Which rule set a due date (the values are the engine's `DueRule`)."""
+
+    DECISION = "decision", "the decision's days"
+    KEV = "kev", "the KEV remediation days"
+    BOD_22_01 = "bod_22_01", "CISA's BOD 22-01 due date"
+    KEPT = "kept", "the date before the decision escalated"
+
+
 class SeverityChoice(models.TextChoices):
     CRITICAL = "critical", "Critical"
     HIGH = "high", "High"
@@ -127,9 +136,16 @@ class Finding(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     override_at = models.DateTimeField(null=True, blank=True)
-    # SLA: the clock starts at `sla_start` (first seen, reopened, or when the decision escalated).
+    # SLA (docs/vulnerabilities.md, "Due dates"): the decision's clock starts at `sla_start` (first
+    # seen, reopened, or when the decision escalated); the KEV clock at the later of `opened_on` and
+    # `kev_date_added`. Days are the organisation's calendar days (`accord.core.clock`).
+    opened_on = models.DateField(help_text="First seen, or the day it was last reopened.")
     sla_start = models.DateField()
     due_date = models.DateField()
+    due_rule = models.CharField(max_length=10, choices=DueRuleChoice.choices, default=DueRuleChoice.DECISION)
+    due_reason = models.TextField(blank=True, default="", help_text="Which rule set the due date, in words.")
+    due_not_after = models.DateField(
+        null=True, blank=True, help_text="The due date before the decision last escalated: never extended past it.")
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -238,6 +254,10 @@ class SlaPolicy(models.Model):
     track_star_days = models.PositiveIntegerField(default=90)
     track_days = models.PositiveIntegerField(default=180)
     due_soon_days = models.PositiveIntegerField(default=7)
+    kev_days = models.PositiveIntegerField(
+        default=14, help_text="Days for a KEV-listed finding, from the later of first seen and the KEV listing.")
+    bound_by_bod_22_01 = models.BooleanField(
+        default=False, help_text="CISA's KEV due dates bind (US federal civilian agencies); else a reference.")
     reason = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.PROPOSED)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -254,8 +274,9 @@ class SlaPolicy(models.Model):
         verbose_name_plural = "SLA policies"
 
     def __str__(self) -> str:
+        bound = ", bound by BOD 22-01" if self.bound_by_bod_22_01 else ""
         return (f"act {self.act_days}, attend {self.attend_days}, track* {self.track_star_days}, "
-                f"track {self.track_days} days ({self.status})")
+                f"track {self.track_days} days, KEV {self.kev_days} days{bound} ({self.status})")
 
     def days(self) -> dict[str, int]:
         return {"act": self.act_days, "attend": self.attend_days, "track*": self.track_star_days,

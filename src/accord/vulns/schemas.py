@@ -53,7 +53,10 @@ class FindingOut(Schema):
     kev: bool
     epss: float | None
     cvss_score: float | None
-    due_date: dt.date
+    due_date: dt.date = Field(description="a day in the organisation's time zone (ACCORD_TIME_ZONE)")
+    due_rule: Literal["decision", "kev", "bod_22_01", "kept"] = Field(
+        description="which rule set the due date: the decision's days, the KEV days, CISA's BOD 22-01 date "
+                    "(only when bound by it), or the date kept from before the decision escalated")
     first_seen: dt.datetime
     last_seen: dt.datetime
 
@@ -89,7 +92,9 @@ class FindingDetailOut(FindingOut):
     exploit_available: bool | None
     exploit_evidence: str
     kev_date_added: dt.date | None
-    kev_due_date: dt.date | None
+    kev_due_date: dt.date | None = Field(description="CISA's BOD 22-01 due date: binding only when the SLA policy "
+                                                     "says the organisation is bound by BOD 22-01")
+    kev_due_date_binds: bool
     epss_cve: str
     scope: str
     suppression_justification: str
@@ -97,7 +102,9 @@ class FindingDetailOut(FindingOut):
     decision_points: list[DecisionPointOut]
     explanation: str
     sla_status: str
-    sla_start: dt.date
+    opened_on: dt.date = Field(description="first seen, or the day it was last reopened (the KEV clock's start)")
+    sla_start: dt.date = Field(description="when the decision's clock started")
+    due_reason: str = Field(description="which rule set the due date, in words")
     override_decision: str
     override_justification: str
     override_by: str | None = None
@@ -164,6 +171,11 @@ class SlaPolicyIn(InputSchema):
     track_star_days: int = Field(ge=0, le=MAX_SLA_DAYS)
     track_days: int = Field(ge=0, le=MAX_SLA_DAYS)
     due_soon_days: int = Field(default=7, ge=0, le=MAX_SLA_DAYS)
+    kev_days: int | None = Field(default=None, ge=0, le=MAX_SLA_DAYS,
+                                 description="days for a KEV-listed finding from the later of first seen and the "
+                                             "KEV listing; left out: the value in force")
+    bound_by_bod_22_01: bool | None = Field(
+        default=None, description="CISA's KEV due dates bind (US federal civilian agencies); left out: as in force")
     reason: Text = Field(default="", max_length=2000)
 
 
@@ -174,6 +186,8 @@ class SlaPolicyOut(Schema):
     track_star_days: int
     track_days: int
     due_soon_days: int
+    kev_days: int
+    bound_by_bod_22_01: bool
     reason: str
     status: str
     proposed_by: str
@@ -197,6 +211,9 @@ class SlaDaysOut(Schema):
     track_star: int
     track: int
     due_soon_days: int
+    kev_days: int
+    bound_by_bod_22_01: bool
+    rule: str = Field(description="the due-date rule in force, in words")
 
 
 class PolicyStateOut(Schema):

@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
 
+from accord.core import clock
 from accord.core.errors import NotFound, ValidationFailed
 from accord.core.models import AuditEvent
 from accord.core.permissions import HasCapabilities, require
 from accord.core.write_cache import cached_until_next_write
 from accord.engine.vulns import SlaPolicy as EngineSlaPolicy
+from accord.engine.vulns import rule_in_words
 from accord.org import selectors as org_selectors
 from accord.vulns.decisions import explanation, policy_in_force, status_of
 from accord.vulns.models import (
@@ -91,7 +92,7 @@ def findings_visible_to(viewer: HasCapabilities, filters: FindingFilter | None =
             viewer, org_selectors.AssetFilter(business_service=f.service, team=f.team))
         qs = qs.filter(asset_id__in=assets.order_by().values("pk"))
     if f.sla:
-        qs = qs.filter(sla_filter(f.sla, timezone.now().date(), policy_in_force()[0]))
+        qs = qs.filter(sla_filter(f.sla, clock.today(), policy_in_force()[0]))
         if f.state not in ("open", "reopened"):
             qs = qs.filter(state__in=OPEN_STATES)
     if f.scanner:
@@ -157,22 +158,26 @@ class FindingView:
     explanation: str
     sla_status: str
     history: list[AuditEvent]
+    kev_due_date_binds: bool  # CISA's KEV due date binds (bound by BOD 22-01); else it is a reference
+
+
+def _status(finding: Finding, today: date, policy: EngineSlaPolicy) -> str:
+    fixed_on = clock.day_of(finding.fixed_at) if finding.fixed_at else None
+    return status_of(finding.due_date, finding.state, today, fixed_on, policy)
 
 
 def finding_view(viewer: HasCapabilities, finding_id: int) -> FindingView:
     finding = finding_by_id(viewer, finding_id)
     policy = policy_in_force()[0]
-    fixed_on = finding.fixed_at.date() if finding.fixed_at else None
     history = list(AuditEvent.objects.filter(object_type="vulns.finding", object_id=str(finding.pk))
                    .order_by("-seq")[:100])
     return FindingView(finding, explanation(finding.decision, finding.decision_points),
-                       status_of(finding.due_date, finding.state, timezone.now().date(), fixed_on, policy), history)
+                       _status(finding, clock.today(), policy), history, policy.bound_by_bod_22_01)
 
 
 def sla_status_for(findings: Iterable[Finding]) -> dict[int, str]:
-    policy, today = policy_in_force()[0], timezone.now().date()
-    return {f.pk: status_of(f.due_date, f.state, today, f.fixed_at.date() if f.fixed_at else None, policy)
-            for f in findings}
+    policy, today = policy_in_force()[0], clock.today()
+    return {f.pk: _status(f, today, policy) for f in findings}
 
 
 def scanners(viewer: HasCapabilities) -> list[str]:
@@ -210,6 +215,11 @@ class PolicyState:
     effective: EngineSlaPolicy
     pending: SlaPolicy | None
     history: list[SlaPolicy]
+
+    @property
+    def rule_text(self) -> str:
+        """The due-date rule in force, in words."""
+        return rule_in_words(self.effective)
 
 
 def sla_policy_state(viewer: HasCapabilities) -> PolicyState:
@@ -251,7 +261,7 @@ def sla_compliance(viewer: HasCapabilities, *, by: str) -> list[ComplianceRow]:
     if by not in ("service", "team"):
         raise ValidationFailed.field("by", "one of service, team")
     column = "asset__business_service" if by == "service" else "asset__team"
-    policy, today = policy_in_force()[0], timezone.now().date()
+    policy, today = policy_in_force()[0], clock.today()
     soon = today + timedelta(days=policy.due_soon_days)
     open_q = Q(state__in=OPEN_STATES)
     rows = (Finding.objects.order_by().values(column).annotate(
@@ -287,7 +297,7 @@ class Overview:
 def overview(viewer: HasCapabilities) -> Overview:
     """Counts over all open findings; cached until the next write (they scan the whole table)."""
     require(viewer, "vuln.read")
-    today = timezone.now().date()
+    today = clock.today()
     return cached_until_next_write("vulns.overview", lambda: _count_overview(today), also_key=today.isoformat())
 
 
@@ -306,4 +316,4 @@ def open_findings_for_planning(viewer: HasCapabilities) -> QuerySet[Finding, Any
     require(viewer, "patch.read")
     return (Finding.objects.filter(state__in=OPEN_STATES).order_by("asset_id", "id")
             .values("id", "asset_id", "title", "rule_id", "solution", "cves", "severity", "decision", "kev",
-                    "epss", "due_date"))
+                    "epss", "due_date", "decision_points"))

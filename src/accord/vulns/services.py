@@ -11,19 +11,19 @@ import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from accord.core import audit
-from accord.core.errors import NotAllowed, Problem, ValidationFailed
+from accord.core import audit, clock
+from accord.core.dual_control import check_confirmer, proposing_role
+from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import require
 from accord.engine.vulns import Decision, InputFileError, InvalidInput, parse_kev, read_epss
 from accord.engine.vulns import SlaPolicy as EngineSlaPolicy
 from accord.org import selectors as org_selectors
-from accord.vulns.decisions import Assessor, mission_of, scan_finding_of
+from accord.vulns.decisions import Assessor, mission_of, policy_in_force, scan_finding_of
 from accord.vulns.importer import DECISION_FIELDS, chunks, import_scan, max_upload_bytes, redecide, refusal
 from accord.vulns.models import (
     OPEN_STATES,
@@ -63,7 +63,7 @@ def redecide_open_findings(*, actor: Any, with_cves_only: bool = False,
     Findings are read in primary-key order, a chunk at a time, and only changed rows are written.
     """
     assessor = Assessor.current()
-    today = timezone.now().date()
+    today = clock.today()
     missions = {asset_id: mission_of(service, impact) for asset_id, service, impact in
                 org_selectors.assets_visible_to(actor).order_by().values_list(
                     "id", "business_service__name", "business_service__mission_impact")}
@@ -201,20 +201,17 @@ def _justification(text: str) -> str:
 
 
 _OVERRIDE_AUDIT = ("decision", "computed_decision", "override_decision", "override_justification", "due_date",
-                   "sla_start")
+                   "due_rule", "due_reason", "sla_start")
 
 
 def _set_decision(actor: Any, finding: Finding, decision: str, action: str, **override: Any) -> Finding:
     row = Finding.objects.select_for_update().get(pk=finding.pk)
     before = {name: audit.to_primitive(getattr(row, name)) for name in _OVERRIDE_AUDIT}
-    assessor = Assessor.current()
-    row.sla_start, row.due_date = assessor.redue(
-        old_decision=row.decision, new_decision=decision, old_due=row.due_date, sla_start=row.sla_start,
-        kev_due_date=row.kev_due_date, today=timezone.now().date())
-    row.decision = decision
+    Assessor.current().set_decision(row, decision, clock.today())
     for name, value in override.items():
         setattr(row, name, value)
-    row.save(update_fields=["decision", "sla_start", "due_date", *override])
+    row.save(update_fields=["decision", "sla_start", "due_date", "due_rule", "due_reason", "due_not_after",
+                            *override])
     after = {name: audit.to_primitive(getattr(row, name)) for name in _OVERRIDE_AUDIT}
     audit.record(actor, action, row, before=before, after=after)
     return row
@@ -245,27 +242,27 @@ def clear_override(*, actor: Any, finding: Finding, justification: str) -> Findi
 
 # --- SLA policy: proposed by the CISO or the CIO, in force when the other one confirms ------------
 
-LEADERS = ("ciso", "cio")
-
-
-def _leader_roles(actor: Any) -> set[str]:
-    return set(getattr(actor, "role_names", ())) & set(LEADERS)
-
-
 _DAY_FIELDS = {"act": "act_days", "attend": "attend_days", "track*": "track_star_days", "track": "track_days"}
 
 
 @transaction.atomic
 def propose_sla_policy(*, actor: Any, act_days: int, attend_days: int, track_star_days: int, track_days: int,
-                       due_soon_days: int = 7, reason: str = "") -> SlaPolicy:
-    """Propose new remediation days; the other leader (CISO or CIO) must confirm. Replaces a pending proposal."""
+                       due_soon_days: int = 7, kev_days: int | None = None, bound_by_bod_22_01: bool | None = None,
+                       reason: str = "") -> SlaPolicy:
+    """Propose new remediation days; the other leader (CISO or CIO) must confirm. Replaces a pending proposal.
+
+    `kev_days` and `bound_by_bod_22_01` left out keep the values in force, so proposing new days
+    never changes whether CISA's KEV due dates bind by accident.
+    """
     require(actor, "sla.policy")
-    roles = _leader_roles(actor)
-    if not roles:
-        raise NotAllowed("sla.policy")
+    role = proposing_role(actor, "sla.policy")
+    in_force = policy_in_force()[0]
+    kev_days = in_force.kev_days if kev_days is None else kev_days
+    bound_by_bod_22_01 = in_force.bound_by_bod_22_01 if bound_by_bod_22_01 is None else bound_by_bod_22_01
     values = {"act": act_days, "attend": attend_days, "track*": track_star_days, "track": track_days}
     try:
-        EngineSlaPolicy(days={Decision(k): v for k, v in values.items()}, due_soon_days=due_soon_days)
+        EngineSlaPolicy(days={Decision(k): v for k, v in values.items()}, due_soon_days=due_soon_days,
+                        kev_days=kev_days, bound_by_bod_22_01=bound_by_bod_22_01)
     except InvalidInput as exc:
         field = _DAY_FIELDS.get(exc.path.removeprefix("days."), exc.path)
         raise ValidationFailed.field(field, exc.message) from None
@@ -278,8 +275,9 @@ def propose_sla_policy(*, actor: Any, act_days: int, attend_days: int, track_sta
                      after={"status": "withdrawn", "replaced": True})
     policy = SlaPolicy.objects.create(
         act_days=act_days, attend_days=attend_days, track_star_days=track_star_days, track_days=track_days,
-        due_soon_days=due_soon_days, reason=reason.strip(), proposed_by=actor,
-        proposed_role="ciso" if "ciso" in roles else "cio", proposed_at=timezone.now())
+        due_soon_days=due_soon_days, kev_days=kev_days, bound_by_bod_22_01=bound_by_bod_22_01,
+        reason=reason.strip(), proposed_by=actor,
+        proposed_role=role, proposed_at=timezone.now())
     audit.record(actor, "sla_policy.proposed", policy, after=audit.snapshot(policy))
     return policy
 
@@ -291,19 +289,15 @@ def confirm_sla_policy(*, actor: Any, policy: SlaPolicy) -> SlaPolicy:
     row = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
     if row.status != PolicyStatus.PROPOSED:
         raise ValidationFailed.field("status", f"this policy is {row.status}, not awaiting confirmation")
-    if row.proposed_by_id == actor.pk:
-        raise ValidationFailed.field("confirmed_by", "the person who proposed a change cannot confirm it")
-    needed = "cio" if row.proposed_role == "ciso" else "ciso"
-    if needed not in _leader_roles(actor):
-        raise ValidationFailed.field("confirmed_by", f"proposed by the {row.proposed_role.upper()}: "
-                                                     f"the {needed.upper()} confirms")
+    check_confirmer(actor, proposed_by_id=row.proposed_by_id, proposed_role=row.proposed_role)
     for active in SlaPolicy.objects.select_for_update().filter(status=PolicyStatus.ACTIVE):
         active.status = PolicyStatus.SUPERSEDED
         active.save(update_fields=["status"])
     row.status, row.confirmed_by, row.confirmed_at = PolicyStatus.ACTIVE, actor, timezone.now()
     row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     audit.record(actor, "sla_policy.confirmed", row, before={"status": "proposed"},
-                 after={"status": "active", "days": row.days(), "due_soon_days": row.due_soon_days})
+                 after={"status": "active", "days": row.days(), "due_soon_days": row.due_soon_days,
+                        "kev_days": row.kev_days, "bound_by_bod_22_01": row.bound_by_bod_22_01})
     redecide_open_findings(actor=actor)
     return row
 
@@ -315,8 +309,7 @@ def withdraw_sla_policy(*, actor: Any, policy: SlaPolicy) -> SlaPolicy:
     row = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
     if row.status != PolicyStatus.PROPOSED:
         raise ValidationFailed.field("status", f"this policy is {row.status}, not awaiting confirmation")
-    if not _leader_roles(actor):
-        raise NotAllowed("sla.policy")
+    proposing_role(actor, "sla.policy")
     row.status = PolicyStatus.WITHDRAWN
     row.save(update_fields=["status"])
     audit.record(actor, "sla_policy.withdrawn", row, before={"status": "proposed"}, after={"status": "withdrawn"})
@@ -338,6 +331,3 @@ def set_epss_threshold(*, actor: Any, threshold: float) -> SsvcSettings:
     redecide_open_findings(actor=actor)
     return settings
 
-
-def today() -> date:
-    return timezone.now().date()

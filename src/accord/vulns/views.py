@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accord.core import clock
 from accord.core.charts import PALETTE, chart
+from accord.core.dual_control import leader_roles, may_confirm
 from accord.core.errors import NotAllowed, ValidationFailed
 from accord.core.permissions import can
 from accord.core.web import capability_required, is_partial, show_problems, viewer
@@ -170,7 +172,8 @@ def sla_policy(request: HttpRequest) -> HttpResponse:
     state = selectors.sla_policy_state(user)
     days = {d.value: n for d, n in state.effective.days.items()}
     initial = {"act_days": days["act"], "attend_days": days["attend"], "track_star_days": days["track*"],
-               "track_days": days["track"], "due_soon_days": state.effective.due_soon_days}
+               "track_days": days["track"], "due_soon_days": state.effective.due_soon_days,
+               "kev_days": state.effective.kev_days, "bound_by_bod_22_01": state.effective.bound_by_bod_22_01}
     form = SlaPolicyForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if not can(user, "sla.policy"):
@@ -192,13 +195,13 @@ def sla_policy(request: HttpRequest) -> HttpResponse:
                 return redirect("vulns:sla_policy")
         except ValidationFailed as exc:
             show_problems(form, exc)
-    roles = set(getattr(user, "role_names", ()))
     pending = state.pending
-    can_confirm = bool(pending and can(user, "sla.policy") and pending.proposed_by_id != user.pk
-                       and ({"cio"} if pending.proposed_role == "ciso" else {"ciso"}) & roles)
+    can_confirm = bool(pending and can(user, "sla.policy") and may_confirm(
+        user, proposed_by_id=pending.proposed_by_id, proposed_role=pending.proposed_role))
     return render(request, "vulns/sla_policy.html", {
-        "state": state, "form": form, "can_propose": can(user, "sla.policy") and bool(roles & {"ciso", "cio"}),
+        "state": state, "form": form, "can_propose": can(user, "sla.policy") and bool(leader_roles(user)),
         "can_confirm": can_confirm, "in_force": sorted(state.effective.days.items(), key=lambda i: -i[0].rank),
+        "time_zone": str(clock.zone()),
     }, status=422 if form.errors else 200)
 
 

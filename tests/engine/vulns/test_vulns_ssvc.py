@@ -252,7 +252,7 @@ def test_evidence_from_a_finding_and_feeds() -> None:
     assert (evidence.epss, evidence.epss_cve) == (0.94, "CVE-2024-4577")
     assert evaluate(evidence).decision == Decision.ACT  # active, automatable, total, medium
     assert kev_due(evidence) == date(2024, 7, 3)
-    assert due_date("act", date(2024, 7, 1), kev_due=kev_due(evidence)).due == date(2024, 7, 3)
+    assert due_date("act", date(2024, 7, 1), kev_due=kev_due(evidence)).due == date(2024, 7, 8)  # a reference
     unscored = evidence_for(finding, kev={}, epss={}, mission_wellbeing=None)
     assert (unscored.epss, unscored.epss_cve, kev_due(unscored)) == (0.5, "", None)  # scanner's EPSS
     assert evaluate(unscored).value_of(DecisionPoint.EXPLOITATION) == "public_poc"

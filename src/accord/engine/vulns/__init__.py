@@ -7,8 +7,8 @@ Pure computation (no Django). The Django app `accord.vulns` stores what this com
 - `parse_kev` / `read_epss` for the offline feeds.
 - `score_vector` for CVSS v3.x / v4.0.
 - `decide`, `evaluate(Evidence, SsvcPolicy)` for SSVC with reasons; `evidence_for(finding, kev=..., epss=...)`
-  builds the evidence and `kev_due` the KEV cap for the due date.
-- `due_date`, `sla_status` for remediation SLAs.
+  builds the evidence and `kev_due` CISA's KEV due date (binding only under BOD 22-01).
+- `due_date` (which names the `DueRule` that set it), `sla_status` for remediation SLAs.
 
 See docs/vulnerabilities.md for the formats, rules and assumptions.
 """
@@ -20,7 +20,16 @@ from accord.engine.vulns.errors import FeedFileError, InputFileError, InvalidInp
 from accord.engine.vulns.feeds import EpssFeed, EpssScore, KevCatalog, KevEntry, parse_kev, read_epss
 from accord.engine.vulns.parsers import ScanFormat
 from accord.engine.vulns.records import ScanFinding, Severity
-from accord.engine.vulns.sla import DueDate, SlaPolicy, SlaStatus, due_date, met_sla, sla_status
+from accord.engine.vulns.sla import (
+    DueDate,
+    DueRule,
+    SlaPolicy,
+    SlaStatus,
+    due_date,
+    met_sla,
+    rule_in_words,
+    sla_status,
+)
 from accord.engine.vulns.ssvc import (
     Automatable,
     Decision,
@@ -54,6 +63,7 @@ __all__ = [
     "Decision",
     "DecisionPoint",
     "DueDate",
+    "DueRule",
     "EpssFeed",
     "EpssScore",
     "Evidence",
@@ -90,6 +100,7 @@ __all__ = [
     "parse_kev",
     "read_epss",
     "read_scan",
+    "rule_in_words",
     "score_vector",
     "sla_status",
 ]

@@ -1,4 +1,4 @@
-"""From a scanner finding plus feed data to SSVC `Evidence` and the KEV cap on its due date.
+"""From a scanner finding plus feed data to SSVC `Evidence` and CISA's KEV due date for it.
 
 The app looks KEV entries and EPSS scores up for the finding's CVEs (from its stored feeds) and
 hands them in as mappings; a CVE absent from a mapping is simply not listed / not scored.
@@ -47,6 +47,6 @@ def evidence_for(
 
 
 def kev_due(evidence: Evidence) -> date | None:
-    """The earliest KEV due date among the finding's listed CVEs (the cap on its SLA due date)."""
+    """The earliest CISA due date among the finding's listed CVEs (binding only under BOD 22-01)."""
     dues = [listing.due_date for listing in evidence.kev if listing.due_date is not None]
     return min(dues) if dues else None
