@@ -8,6 +8,7 @@ from accord.core.models import AuditEvent
 from accord.engine.fair import control_effects, parse_control, parse_scenario
 from accord.portfolio import planning, services
 from accord.portfolio.models import EffectEstimate
+from accord.risks import selectors as risk_selectors
 
 Z90 = 1.6448536269514722
 
@@ -32,7 +33,7 @@ def test_delta_ale_is_the_risk_engines_own_number(ciso, estimated, scenarios, ra
     # A vulnerability control removes about its mean effectiveness (0.5) of the loss.
     assert 0.4 < saving["reduction"] < 0.6
     assert (estimate.seed, estimate.years, estimate.model) == (11, 2_000, "event")
-    assert len(estimate.input_hash) == 64 and estimate.engine_version.startswith("fair-")
+    assert len(estimate.input_hash) == 64 and estimate.engine_version.startswith("fair ")
 
 
 def test_range_is_effectiveness_at_its_5th_and_95th_percentiles(ciso, estimated):
@@ -71,7 +72,7 @@ def test_unchanged_inputs_keep_the_estimate_and_a_change_makes_it_stale(ciso, es
     effect = edr.effects.get()
     # Scaling every loss by 0.1 on the same random numbers removes exactly 90% of the mean.
     services.update_effect(actor=ciso, effect=effect, factor="primary_loss", effectiveness={"constant": 0.9})
-    assert not planning.is_current(edr, _latest(edr))
+    assert not planning.is_current(edr, _latest(edr), risk_selectors.latest_runs(ciso))
     plan = planning.build_plan(ciso, budget)
     assert any(note.startswith("edr:") for note in plan.notes)
     assert all(it.effects == () for it in plan.instance.initiatives if it.id == "edr")

@@ -91,8 +91,11 @@ def _print_tables(result: SimulationResult, console: Console) -> None:
         table.add_row(*_row(scenario.id, scenario.stats))
         if scenario.with_controls is not None:
             table.add_row(*_row("  with controls", scenario.with_controls))
-    table.add_row(*_row("PORTFOLIO", result.portfolio), style="bold")
+    together = "PORTFOLIO (with correlation)" if result.correlation is not None else "PORTFOLIO"
+    table.add_row(*_row(together, result.portfolio), style="bold")
     console.print(table)
+    if result.correlation is not None:
+        _print_correlation(result, console)
 
     effects = [(s.id, e) for s in result.scenarios for e in s.controls]
     if effects:
@@ -128,6 +131,21 @@ def _print_tables(result: SimulationResult, console: Console) -> None:
         console.print(appetite)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def _print_correlation(result: SimulationResult, console: Console) -> None:
+    check = result.correlation
+    assert check is not None  # noqa: S101 - the caller checks
+    table = Table(title="Rank correlation of annual losses (Spearman): stated and shown by the simulated years")
+    for header in ("scenarios", "stated", "shown"):
+        table.add_column(header, justify="left" if header == "scenarios" else "right")
+    for i, first in enumerate(check.ids):
+        for j in range(i + 1, len(check.ids)):
+            shown = check.realised[i][j]
+            table.add_row(f"{first} · {check.ids[j]}", f"{check.stated[i][j]:.2f}", "-" if shown is None else f"{shown:.2f}")
+    console.print(table)
+    plain = sum(s.stats.mean for s in result.scenarios)
+    console.print(f"Sum of the scenarios' means: {_money(result.currency, plain)} (correlation never changes a mean)")
 
 
 @app.command()
@@ -181,13 +199,22 @@ def list_scenarios(
         user = acting_user(token)
         rows = list(selectors.register(user, selectors.ScenarioFilter(q=q, status=status))[: max(limit, 0)])
         currency = selectors.risk_settings(user).currency
+        figures = selectors.portfolio_figures(user)
+    together = figures.run
     if as_json:
         typer.echo(json.dumps({"currency": currency, "scenarios": [
             {"id": s.slug, "name": s.name, "status": s.status, "treatment": s.treatment,
              "mean": s.latest_run.mean if s.latest_run else None,
              "p5": s.latest_run.p5 if s.latest_run else None,
              "p95": s.latest_run.p95 if s.latest_run else None,
-             "run": s.latest_run_id} for s in rows]}))
+             "run": s.latest_run_id} for s in rows],
+            "total": {
+                "open_scenarios": len(figures.scenarios), "plain_sum": figures.plain_sum,
+                "with_correlation": None if together is None else {
+                    "run": together.pk, "mean": together.mean, "p5": together.p5, "p95": together.p95,
+                    "correlated": figures.correlated, "current": figures.current,
+                    "out_of_date": figures.out_of_date},
+            }}))
         return
     table = Table(title=f"Risk register ({currency} a year)")
     for header in ("id", "name", "mean", "p5", "p95", "treatment", "status"):
@@ -200,6 +227,15 @@ def list_scenarios(
     out.print(table)
     if not rows:
         out.print("The register is empty: import a scenario file with `accord risks import FILE`.")
+        return
+    line = f"Expected loss a year, sum of the {len(figures.scenarios)} open scenarios' means: " \
+           f"{_money(currency, figures.plain_sum)}"
+    if together is not None:
+        how = "with correlation" if figures.correlated else "as independent"
+        line += f"; simulated together {how}: 90% range {_money(currency, together.p5)}..{_money('', together.p95).strip()}"
+        if not figures.current:
+            line += f" (from before changes to {', '.join(figures.out_of_date)}; `accord risks run --all`)"
+    out.print(line)
 
 
 @app.command("import")

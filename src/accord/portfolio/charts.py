@@ -7,18 +7,7 @@ from typing import Any
 from matplotlib.ticker import FuncFormatter
 
 from accord.core.charts import PALETTE, Chart, chart
-
-
-def compact(value: float, currency: str = "") -> str:
-    """1.25M, 594k, 950 (with the currency in front when given)."""
-    size = abs(value)
-    text = f"{value:,.0f}"
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if size >= limit:
-            digits = 2 if size < 10 * limit else 1 if size < 100 * limit else 0
-            text = f"{value / limit:,.{digits}f}{suffix}"
-            break
-    return f"{currency} {text}".strip()
+from accord.core.money import compact
 
 
 def frontier_chart(frontier: dict[str, Any], *, currency: str, budget: float | None = None) -> Chart:

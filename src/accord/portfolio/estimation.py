@@ -8,6 +8,12 @@ same random numbers; it is widened to at least the Monte Carlo 90% interval of t
 matters when the effectiveness is a constant). Scenarios are simulated independently, so their
 savings add and their Monte Carlo variances add.
 
+One set of figures: what the simulation measures is the share of the scenario's loss the initiative
+removes. The money is that share of the scenario's ALE from its stored run, the figure the register
+and every other page state; with the register's seed and years the two baselines are the same bits,
+with fewer years (a faster estimate) only the share carries that run's noise. The estimate's input
+hash covers those runs, so it goes out of date when they change.
+
 No writes happen here; the services store what this returns.
 """
 
@@ -21,33 +27,59 @@ from dataclasses import dataclass
 from typing import Any
 
 from accord.core.errors import Problem, ValidationFailed
-from accord.engine.fair import ENGINE_VERSION, Constant, Control, InvalidScenario, Scenario, control_effects
+from accord.engine import fair as fair_engine
+from accord.engine import portfolio as portfolio_engine
+from accord.engine.fair import Constant, Control, InvalidScenario, Scenario, control_effects
 from accord.engine.fair import parse_control as engine_control
 from accord.risks import fair as risk_fair
 
 Z90 = 1.6448536269514722
 LOW_QUANTILE, HIGH_QUANTILE = 0.05, 0.95
+# An estimate's figures come from both engines: ΔALE from fair, ROSI, NPV and payback from portfolio.
+ENGINE_VERSION = f"{fair_engine.ENGINE_VERSION}, {portfolio_engine.ENGINE_VERSION}"
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """The register's latest run of a scenario: the ALE every page states for it."""
+
+    id: int
+    mean: float
+    input_hash: str
 
 
 @dataclass(frozen=True)
 class EffectInput:
-    """One effect as the engine needs it: the scenario row's slug, name and FAIR inputs, and the control."""
+    """One effect as the engine needs it: the scenario row's slug, name and FAIR inputs, its stored run,
+    and the control."""
 
     slug: str
     name: str
     inputs: dict[str, Any]
     factor: str
     effectiveness: Any
+    run: StoredRun | None = None
+
+
+def effect_input(effect: Any, runs: dict[str, Any]) -> EffectInput:
+    """An InitiativeEffect row as the estimate needs it; `runs` are the register's latest runs by id."""
+    scenario = effect.scenario
+    run = runs.get(scenario.slug)
+    return EffectInput(slug=scenario.slug, name=scenario.name, inputs=scenario.inputs, factor=effect.factor,
+                       effectiveness=effect.effectiveness,
+                       run=None if run is None else StoredRun(run.pk, run.mean, run.input_hash))
 
 
 @dataclass(frozen=True)
 class ScenarioSaving:
     slug: str
-    ale: float  # mean annual loss without the initiative (same seed as the risk register's runs)
+    ale: float  # the scenario's mean annual loss from its stored run (what every page states)
     delta: float
     low: float
     high: float
     se: float
+    run: int  # that stored run
+    simulated_ale: float  # the estimate's own baseline, from which the share removed is measured
 
     @property
     def reduction(self) -> float:
@@ -56,7 +88,7 @@ class ScenarioSaving:
 
     def as_dict(self) -> dict[str, float]:
         return {"ale": self.ale, "delta": self.delta, "low": self.low, "high": self.high, "se": self.se,
-                "reduction": self.reduction}
+                "reduction": self.reduction, "run": self.run, "simulated_ale": self.simulated_ale}
 
 
 @dataclass(frozen=True)
@@ -110,12 +142,19 @@ def input_hash(effects: Sequence[EffectInput], *, seed: int, years: int, model: 
         "engine": ENGINE_VERSION, "seed": seed, "years": years, "model": model,
         "effects": sorted(
             ({"scenario": risk_fair.scenario_mapping(e.slug, e.name, e.inputs), "factor": e.factor,
-              "effectiveness": e.effectiveness} for e in effects),
+              "effectiveness": e.effectiveness, "run": e.run.input_hash if e.run else None} for e in effects),
             key=lambda item: json.dumps(item, sort_keys=True),
         ),
     }
     canonical = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _stored_run(slug: str, effects: Sequence[EffectInput]) -> StoredRun:
+    run = effects[0].run
+    if run is None:
+        raise ValidationFailed.field("effects", f"scenario {slug} has no simulation run yet; simulate it first")
+    return run
 
 
 def simulate(effects: Sequence[EffectInput], *, seed: int, years: int, model: str) -> Simulated:
@@ -133,9 +172,14 @@ def simulate(effects: Sequence[EffectInput], *, seed: int, years: int, model: st
             mid = runs[None]
             half = Z90 * mid.delta_mean_se
             ends = (runs[LOW_QUANTILE].delta_mean, runs[HIGH_QUANTILE].delta_mean)
+            stored = _stored_run(slug, group)
+            # The simulation measures shares of its own baseline; the money is those shares of the
+            # stored run's ALE (a factor of exactly 1 when both use the register's seed and years).
+            scale = stored.mean / mid.mean_without if mid.mean_without > 0 else 0.0
             savings.append(ScenarioSaving(
-                slug=slug, ale=mid.mean_without, delta=mid.delta_mean, se=mid.delta_mean_se,
-                low=min(*ends, mid.delta_mean - half), high=max(*ends, mid.delta_mean + half),
+                slug=slug, ale=stored.mean, delta=mid.delta_mean * scale, se=mid.delta_mean_se * scale,
+                low=min(*ends, mid.delta_mean - half) * scale, high=max(*ends, mid.delta_mean + half) * scale,
+                run=stored.id, simulated_ale=mid.mean_without,
             ))
     except InvalidScenario as error:  # checked when the effect was saved; a changed scenario can get here
         raise ValidationFailed.field("effects", f"{error.path}: {error.message}") from None

@@ -138,7 +138,8 @@ class EffectEstimate(models.Model):
     delta_ale_high = models.FloatField()
     delta_ale_se = models.FloatField(help_text="Monte Carlo standard error of the ΔALE estimate.")
     per_scenario = models.JSONField(
-        help_text="slug -> {ale, delta, low, high, se, reduction}: the basis of the optimiser's reductions.")
+        help_text="slug -> {ale, run, delta, low, high, se, reduction, simulated_ale}: ale is the scenario's "
+                  "stored run's mean (run), delta = reduction x ale; the basis of the optimiser's reductions.")
     horizon_years = models.PositiveSmallIntegerField()
     discount_rate = models.FloatField()
     annualised_cost = models.FloatField()
@@ -154,7 +155,7 @@ class EffectEstimate(models.Model):
     seed = models.PositiveBigIntegerField()
     years = models.PositiveIntegerField(help_text="Simulated years.")
     model = models.CharField(max_length=8)
-    engine_version = models.CharField(max_length=40)
+    engine_version = models.CharField(max_length=40, help_text="The fair and portfolio engine versions.")
     input_hash = models.CharField(max_length=64, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -213,7 +214,11 @@ class Decision(models.Model):
 
 
 class Selection(models.Model):
-    """A solved selection for a budget scenario, kept with the instance it was solved on."""
+    """A solved selection for a budget scenario, kept with the instance it was solved on.
+
+    Like every stored result it records its engine version, seed and input hash: the portfolio
+    engine's version, the risk register's seed of the runs and estimates its figures come from, and
+    `instance_hash`, the SHA-256 of the instance (its whole input)."""
 
     budget_scenario = models.ForeignKey(BudgetScenario, on_delete=models.CASCADE, related_name="selections")
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="selections")
@@ -225,7 +230,11 @@ class Selection(models.Model):
     gap = models.FloatField(null=True, help_text="Proven relative gap on the risk reduction (None: no bound).")
     frontier = models.JSONField(default=dict, blank=True)
     instance = models.JSONField(help_text="The optimiser instance solved (re-run it with accord portfolio optimize).")
-    instance_hash = models.CharField(max_length=64)
+    instance_hash = models.CharField(max_length=64, help_text="The input hash: SHA-256 of the instance.")
+    engine_version = models.CharField(max_length=40, blank=True,
+                                      help_text="accord.engine.portfolio.ENGINE_VERSION of the solve.")
+    seed = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The risk register's seed of the runs and estimates in the instance.")
     notes = models.JSONField(default=list, blank=True)
     decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="selection")

@@ -34,7 +34,6 @@ from accord.engine.portfolio.residual import Contribution, marginal_contribution
 from accord.portfolio import estimation
 from accord.portfolio.models import CANDIDATE_STATUSES, BudgetScenario, EffectEstimate, Initiative
 from accord.risks import selectors as risk_selectors
-from accord.risks.models import ScenarioStatus
 
 READ = "portfolio.read"
 FRONTIER_POINTS = 21
@@ -62,6 +61,7 @@ class Plan:
     titles: dict[str, str]
     scenarios: list[ScenarioInfo]
     estimates: dict[str, EffectEstimate]  # slug -> its current estimate
+    seed: int  # the risk register's seed of the runs and estimates the figures come from
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -76,17 +76,17 @@ def latest_estimates(initiatives: list[Initiative]) -> dict[int, EffectEstimate]
     return found
 
 
-def effect_inputs(initiative: Initiative) -> list[estimation.EffectInput]:
-    return [estimation.EffectInput(slug=e.scenario.slug, name=e.scenario.name, inputs=e.scenario.inputs,
-                                   factor=e.factor, effectiveness=e.effectiveness)
-            for e in initiative.effects.all()]
+def effect_inputs(initiative: Initiative, runs: dict[str, Any]) -> list[estimation.EffectInput]:
+    """The initiative's effects with each scenario's latest run (`runs`: risks.selectors.latest_runs)."""
+    return [estimation.effect_input(e, runs) for e in initiative.effects.all()]
 
 
-def is_current(initiative: Initiative, estimate: EffectEstimate | None) -> bool:
-    """The estimate was simulated from the initiative's effects and scenario inputs as they are now."""
+def is_current(initiative: Initiative, estimate: EffectEstimate | None, runs: dict[str, Any]) -> bool:
+    """The estimate was made from the initiative's effects, the scenarios' inputs and their stored runs
+    (the ALE it states) as they are now."""
     if estimate is None:
         return False
-    now = estimation.input_hash(effect_inputs(initiative), seed=estimate.seed, years=estimate.years,
+    now = estimation.input_hash(effect_inputs(initiative, runs), seed=estimate.seed, years=estimate.years,
                                 model=estimate.model)
     return now == estimate.input_hash
 
@@ -98,13 +98,10 @@ def candidate_initiatives() -> list[Initiative]:
 
 
 def open_scenarios(viewer: HasCapabilities) -> list[ScenarioInfo]:
-    """Open scenarios of the risk register with the mean annual loss of their latest run."""
-    found = []
-    for row in risk_selectors.register(viewer):
-        if row.status == ScenarioStatus.CLOSED or row.latest_run is None:
-            continue
-        found.append(ScenarioInfo(row.slug, row.name, float(row.latest_run.mean)))
-    return found
+    """Open scenarios of the risk register with the mean annual loss of their latest run: the figures
+    the register and the risk portfolio page show (their total is that page's plain sum)."""
+    return [ScenarioInfo(f.scenario.slug, f.scenario.name, float(f.run.mean))
+            for f in risk_selectors.portfolio_figures(viewer).scenarios]
 
 
 def _instance_hash(document: dict[str, Any]) -> str:
@@ -120,6 +117,7 @@ def build_plan(viewer: HasCapabilities, budget_scenario: BudgetScenario) -> Plan
     known = {s.slug for s in scenarios}
     initiatives = candidate_initiatives()
     estimates = latest_estimates(initiatives)
+    runs = risk_selectors.latest_runs(viewer)
     candidates = {it.slug for it in initiatives}
     limits = {c.team.name: c.units for c in budget_scenario.capacity.select_related("team")}
 
@@ -131,7 +129,7 @@ def build_plan(viewer: HasCapabilities, budget_scenario: BudgetScenario) -> Plan
             continue
         estimate = estimates.get(it.pk)
         effects = []
-        if is_current(it, estimate):
+        if is_current(it, estimate, runs):
             assert estimate is not None  # noqa: S101 - is_current checks it
             current[it.slug] = estimate
             for slug, saving in sorted(estimate.per_scenario.items()):
@@ -164,7 +162,7 @@ def build_plan(viewer: HasCapabilities, budget_scenario: BudgetScenario) -> Plan
         raise ValidationFailed(Problem(field=_readable_path(error.path, entries), message=error.message)) from None
     return Plan(budget_scenario=budget_scenario, document=document, instance=instance,
                 hash=_instance_hash(document), titles={it.slug: it.title for it in initiatives},
-                scenarios=scenarios, estimates=current, notes=notes)
+                scenarios=scenarios, estimates=current, seed=risk_selectors.risk_settings(viewer).seed, notes=notes)
 
 
 def _blocked(initiatives: list[Initiative], candidates: set[str], notes: list[str]) -> set[str]:

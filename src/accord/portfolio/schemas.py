@@ -235,7 +235,9 @@ class SelectionOut(Schema):
     risk_reduction: float
     gap: float | None
     frontier: dict[str, Any]
-    instance_hash: str
+    instance_hash: str = Field(description="The input hash: SHA-256 of the instance solved.")
+    engine_version: str
+    seed: int | None
     notes: list[str]
     decision_id: int | None
     created_at: dt.datetime

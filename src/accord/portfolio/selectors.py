@@ -17,6 +17,7 @@ from accord.portfolio.models import (
     Selection,
 )
 from accord.portfolio.planning import is_current, latest_estimates
+from accord.risks import selectors as risk_selectors
 
 READ = "portfolio.read"
 
@@ -61,7 +62,7 @@ def initiative_by_slug(viewer: HasCapabilities, slug: str) -> Initiative:
 
 def effects_of(viewer: HasCapabilities, initiative: Initiative) -> QuerySet[InitiativeEffect]:
     require(viewer, READ)
-    return InitiativeEffect.objects.filter(initiative=initiative).select_related("scenario")
+    return InitiativeEffect.objects.filter(initiative=initiative).select_related("scenario__latest_run")
 
 
 def effect_by_id(viewer: HasCapabilities, initiative: Initiative, effect_id: int) -> InitiativeEffect:
@@ -97,7 +98,8 @@ def latest_estimate_views(viewer: HasCapabilities, rows: list[Initiative]) -> li
     """Each initiative with its latest estimate and whether that estimate still matches its inputs."""
     require(viewer, READ)
     latest = latest_estimates(rows)
-    return [EstimateView(it, latest.get(it.pk), is_current(it, latest.get(it.pk))) for it in rows]
+    runs = risk_selectors.latest_runs(viewer)
+    return [EstimateView(it, latest.get(it.pk), is_current(it, latest.get(it.pk), runs)) for it in rows]
 
 
 def budget_scenarios(viewer: HasCapabilities) -> QuerySet[BudgetScenario]:

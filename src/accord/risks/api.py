@@ -20,6 +20,7 @@ from accord.risks.schemas import (
     ExportQuery,
     ImportReportOut,
     LecOut,
+    PortfolioOut,
     RunOut,
     ScenarioIn,
     ScenarioOut,
@@ -145,19 +146,39 @@ def loss_exceedance(request: HttpRequest, slug: Slug) -> Any:
 @router.get("/scenarios/{slug}/tornado", response={200: TornadoOut, **REFUSALS}, auth=READ)
 def tornado(request: HttpRequest, slug: Slug) -> Any:
     run = _latest(selectors.scenario_by_slug(acting_user(request), slug))
-    chart = run.result.get("tornado") or {"years": 0, "base_mean": run.mean, "bars": []}
-    return {"run_id": run.pk, "seed": run.seed, "years": chart["years"], "base_mean": chart["base_mean"],
+    chart = run.result.get("tornado") or {"method": "closed form", "base_mean": run.mean, "bars": []}
+    return {"run_id": run.pk, "method": chart.get("method", "simulated"), "base_mean": chart["base_mean"],
             "bars": chart["bars"]}
 
 
 # Portfolio ---------------------------------------------------------------------------------------
 
-@router.get("/portfolio", response={200: RunOut, **REFUSALS}, auth=READ)
+class _PortfolioAnswer:
+    """The portfolio run's own fields, with the register's figures beside them (what PortfolioOut reads)."""
+
+    def __init__(self, figures: selectors.PortfolioFigures, run: SimulationRun) -> None:
+        self.run = run
+        self.plain_sum = figures.plain_sum
+        self.current = figures.current
+        self.out_of_date = figures.out_of_date
+        self.scenarios = [
+            {"id": f.scenario.slug, "name": f.scenario.name, "run_id": f.run.pk, "input_hash": f.run.input_hash,
+             "mean": f.run.mean, "p5": f.run.p5, "p95": f.run.p95}
+            for f in figures.scenarios
+        ]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.run, name)
+
+
+@router.get("/portfolio", response={200: PortfolioOut, **REFUSALS}, auth=READ)
 def portfolio(request: HttpRequest) -> Any:
-    run = selectors.latest_portfolio_run(acting_user(request))
-    if run is None:
+    """The latest portfolio run (the total with correlation) beside the open scenarios' own figures
+    and their plain sum; `current` says whether the run was made from those scenarios' latest runs."""
+    figures = selectors.portfolio_figures(acting_user(request))
+    if figures.run is None:
         raise NotFound("portfolio run", "latest")
-    return run
+    return _PortfolioAnswer(figures, figures.run)
 
 
 @router.post("/portfolio/simulate", response={200: RunOut, **REFUSALS}, auth=WRITE)

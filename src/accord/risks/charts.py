@@ -8,25 +8,11 @@ from typing import Any
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from accord.core.charts import PALETTE, Chart, chart
-
-NO_VALUE = "\u2013"  # an en dash, for a figure that does not exist
-
-
-def compact_money(value: float | None, currency: str = "") -> str:
-    """1.25M, 594k, 950 (with the currency in front when given)."""
-    if value is None:
-        return NO_VALUE
-    size = abs(value)
-    text = f"{value:,.0f}"
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if size >= limit:
-            text = f"{value / limit:,.{2 if size < 10 * limit else 1 if size < 100 * limit else 0}f}{suffix}"
-            break
-    return f"{currency} {text}".strip()
+from accord.core.money import compact
 
 
 def _money_axis(currency: str) -> FuncFormatter:
-    return FuncFormatter(lambda value, _: compact_money(value, currency) if value > 0 else "0")
+    return FuncFormatter(lambda value, _: compact(value, currency) if value > 0 else "0")
 
 
 def lec_chart(series: Sequence[tuple[str, list[list[float]], str]], appetite: Sequence[Sequence[float]],

@@ -41,7 +41,6 @@ DISTRIBUTION_KEYS = tuple(key for key in INPUT_KEYS if key != "events")
 # engine: numbers of a sane size, and at most this many loss (or threat) events in a typical bad year.
 MAX_NUMBER = 1e15
 MAX_EVENTS_PER_YEAR = 1_000.0
-TORNADO_MAX_YEARS = 20_000
 _FIELD = re.compile(r"^scenario .*?, field (?P<field>.+)$", re.DOTALL)
 
 
@@ -204,13 +203,11 @@ def run(doc: dict[str, Any]) -> Outcome:
 
 
 def add_tornado(outcome: Outcome, scenario_mapping: dict[str, Any]) -> None:
-    """Store the tornado of a one-scenario run with it (same seed and model, at most 20,000 years)."""
-    result = outcome.result
+    """Store the tornado of a one-scenario run with it (the run's year model; exact, in closed form)."""
     spec = {key: value for key, value in scenario_mapping.items() if key != "controls"}
-    years = min(result.years, TORNADO_MAX_YEARS)
-    chart = tornado(parse_scenario(spec), seed=result.seed, years=years, model=result.model)
+    chart = tornado(parse_scenario(spec), model=outcome.result.model)
     outcome.document["tornado"] = _finite({
-        "years": years,
+        "method": "closed form",
         "base_mean": chart.base_mean,
         "bars": [
             {"input": bar.input, "low_value": bar.low_value, "high_value": bar.high_value,

@@ -36,6 +36,28 @@ class RunOut(RunSummaryOut):
     spec: dict[str, Any]
 
 
+class ScenarioFiguresOut(Schema):
+    """A scenario's figures, from its own latest run (the same on every page)."""
+
+    id: str
+    name: str
+    run_id: int
+    input_hash: str
+    mean: float
+    p5: float
+    p95: float
+
+
+class PortfolioOut(RunOut):
+    """The latest portfolio run (the total simulated together, with the settings' correlation) and,
+    beside it, the open scenarios' own figures and their plain sum."""
+
+    plain_sum: float = Field(description="Sum of the open scenarios' mean annual losses (their own runs).")
+    scenarios: list[ScenarioFiguresOut]
+    current: bool = Field(description="The run was made from the scenarios' latest runs.")
+    out_of_date: list[str] = Field(description="Scenarios that changed since the run (names).")
+
+
 class ScenarioOut(Schema):
     id: int
     slug: str
@@ -144,8 +166,7 @@ class TornadoBarOut(Schema):
 
 class TornadoOut(Schema):
     run_id: int
-    seed: int
-    years: int
+    method: str = Field(description="'closed form' (exact); 'simulated' for runs of engines before fair 2.0")
     base_mean: float
     bars: list[TornadoBarOut]
 

@@ -3,6 +3,10 @@
 The register is sorted by the mean annual loss of each scenario's latest run; its 90% range is the
 5th to the 95th percentile of simulated annual loss (the engine computes both, exact up to its
 sketch limit).
+
+One set of figures: a scenario's mean and range, wherever they are shown (register, scenario page,
+risk portfolio page, portfolio estimates, API, command line), come from its own latest run. The
+portfolio run adds only what needs the scenarios together: the total's spread with correlation.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from django.db.models import F, Q, QuerySet
 
 from accord.core.errors import NotFound
 from accord.core.permissions import HasCapabilities, require
+from accord.engine.fair.analytic import mean_loss_per_event
+from accord.engine.fair.scenario import parse_scenario_file
 from accord.risks.models import Control, RiskScenario, RiskSettings, RunKind, ScenarioStatus, SimulationRun
 from accord.risks.services import current_settings
 
@@ -71,9 +77,21 @@ def controls_of(viewer: HasCapabilities, scenario: RiskScenario) -> QuerySet[Con
     return Control.objects.filter(scenario=scenario).order_by("name")
 
 
+def organisation_currency() -> str:
+    """The currency every amount in Accord is in (not confidential: any signed-in page shows it)."""
+    return current_settings().currency
+
+
 def risk_settings(viewer: HasCapabilities) -> RiskSettings:
     require(viewer, READ)
     return current_settings()
+
+
+def latest_runs(viewer: HasCapabilities) -> dict[str, SimulationRun]:
+    """Each scenario's latest run by scenario id: the figures every other app states for it."""
+    require(viewer, READ)
+    rows = RiskScenario.objects.filter(latest_run__isnull=False).select_related("latest_run")
+    return {s.slug: s.latest_run for s in rows if s.latest_run is not None}
 
 
 def latest_portfolio_run(viewer: HasCapabilities) -> SimulationRun | None:
@@ -86,11 +104,62 @@ def runs_of(viewer: HasCapabilities, scenario: RiskScenario) -> QuerySet[Simulat
     return SimulationRun.objects.filter(scenario=scenario).select_related("created_by")
 
 
-def portfolio_is_stale(run: SimulationRun | None) -> bool:
-    """True when a scenario was simulated again (its inputs changed) after the portfolio run."""
-    if run is None:
-        return False
-    return SimulationRun.objects.filter(kind=RunKind.SCENARIO, created_at__gt=run.created_at).exists()
+@dataclass(frozen=True)
+class ScenarioFigures:
+    """A scenario's figures as every page shows them: those of its latest run."""
+
+    scenario: RiskScenario
+    run: SimulationRun
+
+    @property
+    def entry(self) -> dict[str, Any]:
+        scenarios: list[dict[str, Any]] = self.run.result.get("scenarios") or [{}]
+        return scenarios[0]
+
+
+@dataclass(frozen=True)
+class PortfolioFigures:
+    """The open scenarios' own figures, their plain sum, and the total simulated with correlation.
+
+    The correlated total comes from the latest portfolio run. Its scenarios keep their own figures
+    (correlation only pairs their years), so it is current when each of its scenarios carries the
+    input hash of that scenario's latest run; `out_of_date` names those that changed since."""
+
+    scenarios: list[ScenarioFigures]  # largest mean first
+    run: SimulationRun | None
+    out_of_date: list[str]
+
+    @property
+    def plain_sum(self) -> float:
+        """The sum of the scenarios' mean annual losses (correlation never changes a mean)."""
+        return sum(f.run.mean for f in self.scenarios)
+
+    @property
+    def current(self) -> bool:
+        return self.run is not None and not self.out_of_date
+
+    @property
+    def correlated(self) -> bool:
+        return bool(self.run is not None and self.run.spec.get("correlation"))
+
+
+def _changed_since(run: SimulationRun, figures: list[ScenarioFigures]) -> list[str]:
+    """Names of the scenarios whose latest run is not the one the portfolio run was made from (or that
+    joined or left the open scenarios since); the portfolio run's engine counts too."""
+    simulated = {e.get("id"): e.get("input_hash") for e in run.result.get("scenarios") or []}
+    changed = [f.scenario.name for f in figures
+               if simulated.pop(f.scenario.slug, None) != f.run.input_hash or f.run.engine_version != run.engine_version]
+    names = dict(RiskScenario.objects.filter(slug__in=simulated).values_list("slug", "name"))
+    return changed + [names.get(str(slug), str(slug)) for slug in simulated]  # closed or removed since
+
+
+def portfolio_figures(viewer: HasCapabilities) -> PortfolioFigures:
+    require(viewer, READ)
+    rows = (RiskScenario.objects.exclude(status=ScenarioStatus.CLOSED).filter(latest_run__isnull=False)
+            .select_related("latest_run").order_by(F("latest_run__mean").desc(), "slug"))
+    figures = [ScenarioFigures(s, s.latest_run) for s in rows if s.latest_run is not None]
+    run = latest_portfolio_run(viewer)
+    return PortfolioFigures(figures, run, _changed_since(run, figures) if run is not None else [])
 
 
 @dataclass(frozen=True)
@@ -122,29 +191,35 @@ def control_views(scenario: RiskScenario) -> list[ControlView]:
 
 
 @dataclass(frozen=True)
-class ScenarioLossByAsset:
-    """For the patch planner: the annual loss of the open scenarios that name each asset."""
+class ScenarioShare:
+    """An open risk scenario that names an asset, as the patch planner values a compromise of it."""
 
-    per_asset: dict[int, float]
-    typical: float  # the median mean annual loss of open simulated scenarios (0 when there are none)
+    slug: str
+    name: str
+    run_id: int
+    loss_per_event: float  # expected loss of one loss event, from the inputs of the stored run
+    assets_named: int  # the scenario's loss per event is shared equally between its assets
 
-    def uplift(self, asset_id: int) -> float:
-        """1 + (annual loss of the asset's scenarios) / (a typical scenario's annual loss)."""
-        if self.typical <= 0:
-            return 1.0
-        return 1.0 + self.per_asset.get(asset_id, 0.0) / self.typical
+    @property
+    def share(self) -> float:
+        return self.loss_per_event / max(self.assets_named, 1)
 
 
-def scenario_loss_by_asset(viewer: HasCapabilities) -> ScenarioLossByAsset:
-    """Read by the patch planner (so `patch.read` suffices): which assets quantified risks run through."""
+def scenario_shares_by_asset(viewer: HasCapabilities) -> dict[int, list[ScenarioShare]]:
+    """Read by the patch planner (so `patch.read` suffices): per asset id, the open simulated
+    scenarios that name it, with their loss per event from the run the pages show."""
     require(viewer, "patch.read")
-    open_runs = (RiskScenario.objects.exclude(status=ScenarioStatus.CLOSED).filter(latest_run__isnull=False)
-                 .values_list("pk", "latest_run__mean"))
-    losses = {pk: float(mean or 0.0) for pk, mean in open_runs}
-    per_asset: dict[int, float] = {}
-    links = RiskScenario.assets.through.objects.filter(riskscenario_id__in=losses)
-    for scenario_id, asset_id in links.values_list("riskscenario_id", "asset_id"):
-        per_asset[asset_id] = per_asset.get(asset_id, 0.0) + losses[scenario_id]
-    ordered = sorted(losses.values())
-    typical = ordered[len(ordered) // 2] if ordered else 0.0
-    return ScenarioLossByAsset(per_asset=per_asset, typical=typical)
+    scenarios = (RiskScenario.objects.exclude(status=ScenarioStatus.CLOSED).filter(latest_run__isnull=False)
+                 .select_related("latest_run").prefetch_related("assets"))
+    shares: dict[int, list[ScenarioShare]] = {}
+    for scenario in scenarios:
+        run = scenario.latest_run
+        asset_ids = [a.pk for a in scenario.assets.all()]
+        if run is None or not asset_ids:
+            continue
+        spec = parse_scenario_file(run.spec)
+        share = ScenarioShare(scenario.slug, scenario.name, run.pk,
+                              mean_loss_per_event(spec.scenarios[0]), len(asset_ids))
+        for asset_id in asset_ids:
+            shares.setdefault(asset_id, []).append(share)
+    return shares

@@ -67,7 +67,7 @@ def register(request: HttpRequest) -> HttpResponse:
         "business_service_id", "business_service__name").distinct().order_by("business_service__name")
     context = {"page": page, "rows": rows, "query": query, "filters": g, "currency": settings.currency,
                "statuses": ScenarioStatus.choices, "treatments": Treatment.choices, "services": services_list,
-               "total": RiskScenario.objects.count(), "portfolio": selectors.latest_portfolio_run(user)}
+               "total": RiskScenario.objects.count(), "figures": selectors.portfolio_figures(user)}
     return render(request, "risks/_register_rows.html" if is_partial(request) else "risks/register.html", context)
 
 
@@ -95,7 +95,8 @@ def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
             warnings=run.result.get("warnings") or [],
             lec=lec_chart(_lec_series(entry), run.spec.get("appetite") or [], run.currency),
             tornado=tornado_chart(run.result["tornado"], run.currency) if run.result.get("tornado") else None,
-            tornado_years=(run.result.get("tornado") or {}).get("years"),
+            # runs stored before the closed-form tornado (fair 2.0) carry a simulated one
+            tornado_simulated_years=(run.result.get("tornado") or {}).get("years"),
         )
     return render(request, "risks/scenario.html", context)
 
@@ -184,21 +185,30 @@ def control_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @capability_required(READ)
 def portfolio(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
-    run = selectors.latest_portfolio_run(user)
-    context: dict[str, Any] = {"run": run, "stale": selectors.portfolio_is_stale(run),
-                               "open_scenarios": len(services.portfolio_scenarios())}
+    figures = selectors.portfolio_figures(user)
+    run = figures.run
+    # Each scenario's figures come from its own latest run, as on the register; the portfolio run
+    # gives the total with correlation (its spread), labelled as such beside the plain sum.
+    context: dict[str, Any] = {"run": run, "figures": figures, "top": figures.scenarios[:10],
+                               "open_scenarios": len(services.portfolio_scenarios()),
+                               "currency": selectors.risk_settings(user).currency}
     if run is not None:
-        entries = sorted(run.result["scenarios"], key=lambda e: e["mean"] or 0, reverse=True)
-        names = dict(RiskScenario.objects.values_list("slug", "name"))
         context.update(
-            stats=run.result["portfolio"], top=[(e, names.get(e["id"], e["name"])) for e in entries[:10]],
-            currency=run.currency, appetite=run.result.get("appetite") or [], warnings=run.result.get("warnings"),
-            count=len(entries), total_mean=sum(e["mean"] or 0 for e in entries),
+            stats=run.result["portfolio"], currency=run.currency, appetite=run.result.get("appetite") or [],
+            warnings=run.result.get("warnings"), rank_correlation=_rank_correlation(run.result.get("correlation")),
             lec=lec_chart([("portfolio (all open scenarios)", run.result["portfolio"]["lec"], "solid")],
                           run.spec.get("appetite") or [], run.currency),
-            correlated=bool(run.spec.get("correlation")),
         )
     return render(request, "risks/portfolio.html", context)
+
+
+def _rank_correlation(check: dict[str, Any] | None) -> list[tuple[str, str, float, float | None]]:
+    """(scenario, scenario, stated, shown by the annual losses) for each correlated pair."""
+    if not check:
+        return []
+    ids, stated, realised = check["ids"], check["stated"], check["realised"]
+    return [(ids[i], ids[j], stated[i][j], realised[i][j])
+            for i in range(len(ids)) for j in range(i + 1, len(ids))]
 
 
 @require_POST

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from accord.engine.fair import (
+    ENGINE_VERSION,
     Constant,
     Control,
     Correlation,
@@ -262,7 +263,7 @@ def test_results_record_their_provenance():
         5,
         1000,
         "event",
-        "fair-1.1.0",
+        ENGINE_VERSION,
     )
     assert first == simulate_file(data).to_dict()
     assert simulate_file(data, seed=6).to_dict()["input_hash"] != first["input_hash"]

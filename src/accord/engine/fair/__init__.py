@@ -5,8 +5,11 @@ Pure computation (no Django). Entry points:
 - `simulate_file(data, years=, seed=, model=)` -> `SimulationResult` (`.to_dict()` is the CLI's JSON)
 - `simulate_scenarios([Scenario, ...], ...)` for scenarios built in code
 - `control_effects(scenarios, {id: [Control, ...]}, seed=)` mean annual loss without/with controls
-- `tornado(scenario, seed=)` one-at-a-time sensitivity
+- `tornado(scenario, model=)` one-at-a-time sensitivity, exact (closed form)
+- `portfolio_years(scenarios, ...)` every simulated year as the portfolio pairs them (small runs, checks)
 - `parse_scenario_file(data)` / `parse_scenario(data)` to check input (raise `InvalidScenario`)
+
+`ENGINE_VERSION` names the engine's results: stored with every run, bumped whenever a result changes.
 """
 
 from accord.engine.fair.constants import ENGINE_VERSION
@@ -24,9 +27,11 @@ from accord.engine.fair.distributions import (
 from accord.engine.fair.engine import (
     AppetiteCheck,
     ControlEffect,
+    CorrelationCheck,
     ScenarioResult,
     SimulationResult,
     mean_annual_loss,
+    portfolio_years,
     simulate_file,
     simulate_parsed,
     simulate_scenarios,
@@ -51,6 +56,7 @@ __all__ = [
     "Control",
     "ControlEffect",
     "Correlation",
+    "CorrelationCheck",
     "Distribution",
     "InvalidScenario",
     "Lognormal90",
@@ -72,6 +78,7 @@ __all__ = [
     "parse_distribution",
     "parse_scenario",
     "parse_scenario_file",
+    "portfolio_years",
     "simulate_file",
     "simulate_parsed",
     "simulate_scenarios",

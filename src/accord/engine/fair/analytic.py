@@ -50,7 +50,7 @@ def _remaining(controls: tuple[Control, ...], factors: tuple[str, ...]) -> float
 
 def analytic_mean(scenario: Scenario, model: str, controls: tuple[Control, ...] = ()) -> float:
     """Exact mean annual loss of `scenario` under `model`, with `controls` applied."""
-    if model == "event" and scenario.events == "bernoulli":
+    if scenario.events == "bernoulli":  # both year models cap the yearly frequency at one event
         frequency = capped_mean(scenario.frequency)
     else:
         frequency = scenario.frequency.mean()
@@ -59,6 +59,11 @@ def analytic_mean(scenario: Scenario, model: str, controls: tuple[Control, ...] 
     elif scenario.threat_capability is not None and scenario.resistance_strength is not None:
         frequency *= prob_capability_exceeds(scenario.threat_capability, scenario.resistance_strength)
     frequency *= _remaining(controls, ("tef", "lef", "vulnerability"))
+    return frequency * mean_loss_per_event(scenario, controls)
+
+
+def mean_loss_per_event(scenario: Scenario, controls: tuple[Control, ...] = ()) -> float:
+    """Expected loss of one loss event: E[primary] + E[SLEF] x E[secondary], with `controls` applied."""
     magnitude = scenario.primary_loss.mean() * _remaining(controls, ("primary_loss",))
     if scenario.secondary_loss is not None and scenario.secondary_loss_event_frequency is not None:
         magnitude += (
@@ -67,4 +72,4 @@ def analytic_mean(scenario: Scenario, model: str, controls: tuple[Control, ...] 
             * scenario.secondary_loss.mean()
             * _remaining(controls, ("secondary_loss",))
         )
-    return frequency * magnitude
+    return magnitude

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-ENGINE_VERSION = "fair-1.1.0"  # 1.1: table beta sampler, Poisson by inversion
+# Exported as accord.engine.fair.ENGINE_VERSION (see accord.engine for the rule).
+# 1.1: table beta sampler, Poisson by inversion.
+# 2.0: the rate model caps the frequency at one event a year under events: bernoulli; correlation
+#      reorders each scenario's own simulated years (Iman-Conover, calibrated to the stated rank
+#      correlation of annual losses) instead of driving the inputs from a copula; the tornado is
+#      computed in closed form; a lognormal90 max below its p95 is refused.
+ENGINE_VERSION = "fair 2.0"
 
 # Simulated years are cut into chunks of this fixed size; every chunk has its own SeedSequence child,
 # so the numbers never depend on how many threads ran the chunks or in which order.

@@ -41,7 +41,7 @@ def control_effects(
     model: str = "event",
 ) -> dict[str, MeanLossChange]:
     """Per scenario id: mean annual loss without and with `controls[id]` applied together (common
-    random numbers; scenarios simulated independently of each other, the mean needs no copula)."""
+    random numbers; a scenario's years are its own whatever it is correlated with, and the mean needs no pairing)."""
     changes = {}
     for scenario in scenarios:
         chosen = tuple(controls.get(scenario.id, ()))

@@ -1,9 +1,8 @@
 """Input distributions of the FAIR factors, each with a sampler, an inverse CDF and a closed-form mean.
 
-Every distribution offers two ways to draw: `sample` (numpy's own sampler, or for PERT the exact
-table sampler of `beta_sampler`; the fast path for scenarios not correlated with others) and `ppf`
-(the inverse CDF, used by the copula, which hands each scenario correlated uniforms). `mean` is exact, so results can show an analytic mean beside
-the simulated one.
+Every distribution offers `sample` (numpy's own sampler, or for PERT the exact table sampler of
+`beta_sampler`), `ppf` (the inverse CDF: the tornado's percentiles) and `cdf`. `mean` is exact, so
+results can show an analytic mean beside the simulated one, and the tornado is exact.
 """
 
 from __future__ import annotations
@@ -371,8 +370,11 @@ def parse_distribution(value: object, path: str) -> Distribution:
         if not 0.0 < p5 < p95:
             raise InvalidScenario(where, "needs 0 < p5 < p95")
         cap = None if value.get("max") is None else _number(value["max"], f"{path}.max")
-        if cap is not None and cap <= p5:
-            raise InvalidScenario(f"{path}.max", "must be above the 5th percentile")
+        if cap is not None and cap < p95:
+            # Capping below p95 would move the stated percentiles: P(X <= max) would already be 1.
+            raise InvalidScenario(
+                f"{path}.max", f"must be at least the 95th percentile ({p95:,.0f}), or the percentiles lose their meaning"
+            )
         return Lognormal90(p5, p95, cap)
     if kind == "uniform":
         if not params[0] < params[1]:

@@ -4,8 +4,10 @@ Work is cut into (chunk, unit) tasks, a unit being one scenario or one correlate
 `threads` worker threads (numpy releases the GIL while it samples), each simulating its chunk and
 summarising it (moments, threshold counts, sketch buckets). The summaries are folded strictly in task
 order, and every task draws from its own branch of the seed tree, so the result is bit-identical for
-any thread count. The portfolio is the per-year sum, added in task order too; a file with a single
-scenario reuses that scenario's statistics as the portfolio's (they are the same series).
+any thread count. Every scenario draws from its own branch, correlated or not, so its figures are those
+of its own run; a correlated group's task then pairs its members' years (`portfolio.reorder`). The
+portfolio is the per-year sum, added in task order too; a file with a single scenario reuses that
+scenario's statistics as the portfolio's (they are the same series).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from accord.engine import money
 from accord.engine.fair.analytic import analytic_mean
 from accord.engine.fair.constants import (
     CHUNK_YEARS,
@@ -30,8 +33,8 @@ from accord.engine.fair.constants import (
     Z90,
 )
 from accord.engine.fair.errors import InvalidScenario
-from accord.engine.fair.portfolio import Copula, build_copula
-from accord.engine.fair.randomness import fresh_seed
+from accord.engine.fair.portfolio import RankTarget, RealisedCorrelation, build_target, reorder
+from accord.engine.fair.randomness import Streams, fresh_seed
 from accord.engine.fair.scenario import (
     MODELS,
     Correlation,
@@ -40,7 +43,7 @@ from accord.engine.fair.scenario import (
     input_hash,
     parse_scenario_file,
 )
-from accord.engine.fair.simulate import ScenarioChunk, simulate_group_chunk, simulate_scenario_chunk
+from accord.engine.fair.simulate import ScenarioChunk, simulate_scenario_chunk
 from accord.engine.fair.stats import (
     ChunkSummary,
     Moments,
@@ -53,6 +56,8 @@ from accord.engine.fair.stats import (
 
 T = TypeVar("T")
 R = TypeVar("R")
+# A measured rank correlation further than this from the stated one is reported in the warnings.
+CORRELATION_REPORT_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -87,9 +92,13 @@ class ScenarioResult:
     warnings: tuple[str, ...] = ()
     controls: tuple[ControlEffect, ...] = ()
     with_controls: SeriesStats | None = None
+    # The input hash of this scenario simulated alone with the same settings: its figures here are
+    # those of that run, so a stored run of the scenario with this hash shows the same numbers.
+    input_hash: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": self.id, "name": self.name, **self.stats.to_dict()}
+        data: dict[str, Any] = {"id": self.id, "name": self.name, "input_hash": self.input_hash}
+        data.update(self.stats.to_dict())
         data["warnings"] = list(self.warnings)
         if self.controls:
             data["controls"] = [control.to_dict() for control in self.controls]
@@ -117,6 +126,42 @@ class AppetiteCheck:
 
 
 @dataclass(frozen=True)
+class CorrelationCheck:
+    """The rank correlation stated between scenarios and the one their paired annual losses show
+    (Spearman with mid-ranks for ties; None where a scenario loses the same amount every year)."""
+
+    ids: tuple[str, ...]
+    stated: tuple[tuple[float, ...], ...]
+    realised: tuple[tuple[float | None, ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ids": list(self.ids),
+            "stated": [list(row) for row in self.stated],
+            "realised": [list(row) for row in self.realised],
+        }
+
+    def misses(self) -> list[str]:
+        """Warnings for the pairs whose losses could not show the stated rank correlation."""
+        found = []
+        for i, first in enumerate(self.ids):
+            for j in range(i + 1, len(self.ids)):
+                stated, realised = self.stated[i][j], self.realised[i][j]
+                if realised is None:
+                    found.append(
+                        f"correlation: {first} or {self.ids[j]} loses the same amount every simulated year, "
+                        "so their rank correlation is undefined and was not applied"
+                    )
+                elif abs(realised - stated) > CORRELATION_REPORT_TOLERANCE:
+                    found.append(
+                        f"correlation: the annual losses of {first} and {self.ids[j]} show a rank correlation of "
+                        f"{realised:.2f}, not the {stated:.2f} stated; it is the closest these losses allow "
+                        "(years without a loss tie, which limits how far ranks can move together)"
+                    )
+        return found
+
+
+@dataclass(frozen=True)
 class SimulationResult:
     engine_version: str
     seed: int
@@ -128,6 +173,7 @@ class SimulationResult:
     scenarios: tuple[ScenarioResult, ...]
     portfolio: SeriesStats
     appetite: tuple[AppetiteCheck, ...] = field(default=())
+    correlation: CorrelationCheck | None = None
 
     def scenario(self, ident: str) -> ScenarioResult:
         return next(result for result in self.scenarios if result.id == ident)
@@ -145,6 +191,7 @@ class SimulationResult:
             "scenarios": [result.to_dict() for result in self.scenarios],
             "portfolio": self.portfolio.to_dict(),
             "appetite": [check.to_dict() for check in self.appetite],
+            "correlation": None if self.correlation is None else self.correlation.to_dict(),
         }
 
 
@@ -182,16 +229,36 @@ def chunk_sizes(years: int) -> list[int]:
 @dataclass(frozen=True)
 class _Unit:
     scenarios: tuple[Scenario, ...]
-    copula: Copula | None = None
+    target: RankTarget | None = None  # a correlated group's rank correlation
 
 
-def _units(scenarios: Sequence[Scenario], copula: Copula | None) -> list[_Unit]:
-    grouped = set(copula.ids) if copula else set()
+def _units(scenarios: Sequence[Scenario], target: RankTarget | None) -> list[_Unit]:
+    grouped = set(target.ids) if target else set()
     units = [_Unit((s,)) for s in scenarios if s.id not in grouped]
-    if copula is not None:
+    if target is not None:
         by_id = {s.id: s for s in scenarios}
-        units.append(_Unit(tuple(by_id[i] for i in copula.ids), copula))
+        units.append(_Unit(tuple(by_id[i] for i in target.ids), target))
     return units
+
+
+@dataclass(frozen=True)
+class _UnitYears:
+    """One chunk of a unit: each member's own simulation, and its years as the portfolio pairs them."""
+
+    chunks: tuple[ScenarioChunk, ...]
+    paired: tuple[np.ndarray, ...]
+    realised: np.ndarray | None = None  # a group's measured rank correlation in this chunk
+
+
+def _simulate_unit(unit: _Unit, model: str, seed: int, index: int, size: int) -> _UnitYears:
+    chunks = tuple(simulate_scenario_chunk(s, model, seed, index, size) for s in unit.scenarios)
+    baselines = tuple(chunk.baseline for chunk in chunks)
+    if unit.target is None:
+        return _UnitYears(chunks, baselines)
+    # The pairing has its own branch of the seed tree, so it never disturbs the members' draws.
+    rng = Streams(seed, "group:" + "|".join(unit.target.ids), index).rng("pairing")
+    paired = reorder(baselines, unit.target, rng)
+    return _UnitYears(chunks, paired.years, paired.realised)
 
 
 @dataclass(frozen=True)
@@ -201,16 +268,34 @@ class _ScenarioPiece:
     baseline: ChunkSummary
     combined: ChunkSummary | None
     savings: tuple[tuple[int, float, float], ...]
-    annual: np.ndarray | None  # the baseline years, kept only when the portfolio needs them
 
 
-def _summarize(chunk: ScenarioChunk, layout: SeriesLayout, keep_annual: bool) -> _ScenarioPiece:
+def _summarize(chunk: ScenarioChunk, layout: SeriesLayout) -> _ScenarioPiece:
     return _ScenarioPiece(
         baseline=layout.summarize(chunk.baseline),
         combined=layout.summarize(chunk.combined) if chunk.combined is not None else None,
         savings=tuple(moments_of(chunk.baseline - controlled) for controlled in chunk.per_control),
-        annual=chunk.baseline if keep_annual else None,
     )
+
+
+@dataclass(frozen=True)
+class _UnitPiece:
+    """One task's answer: the members' summaries and the unit's share of the portfolio's years."""
+
+    pieces: tuple[_ScenarioPiece, ...]
+    portfolio_years: np.ndarray | None
+    realised: np.ndarray | None
+
+
+def _sum_years(paired: Sequence[np.ndarray]) -> np.ndarray:
+    """A unit's years summed in member order (the same bits for any thread count). A lone scenario's
+    own years come back as they are: its exact quantiles keep them, so the fold copies before adding."""
+    if len(paired) == 1:
+        return paired[0]
+    total = paired[0] + paired[1]
+    for years in paired[2:]:
+        total += years
+    return total
 
 
 class _ScenarioFold:
@@ -231,17 +316,14 @@ class _ScenarioFold:
         for moments, saving in zip(self.savings, piece.savings, strict=True):
             moments.merge(*saving)
 
-    def finish(self, model: str) -> ScenarioResult:
+    def finish(self, model: str, solo_hash: str) -> ScenarioResult:
         scenario = self.scenario
         base_analytic = analytic_mean(scenario, model)
         effects = []
         for control, moments in zip(scenario.controls, self.savings, strict=True):
             se = moments.standard_error
-            rosi = (
-                (moments.mean - control.annual_cost) / control.annual_cost
-                if control.annual_cost > 0
-                else None
-            )
+            # A control has a yearly cost only, so that cost is its annualised cost (accord.engine.money).
+            rosi = money.rosi(moments.mean, control.annual_cost)
             effects.append(
                 ControlEffect(
                     name=control.name,
@@ -264,7 +346,23 @@ class _ScenarioFold:
             warnings=tuple(scenario.warnings()),
             controls=tuple(effects),
             with_controls=with_controls,
+            input_hash=solo_hash,
         )
+
+
+def _spec(
+    scenarios: Sequence[Scenario],
+    *,
+    currency: str,
+    model: str,
+    years: int,
+    seed: int,
+    appetite: Sequence[tuple[float, float]],
+    correlation: Correlation | None,
+) -> dict[str, Any]:
+    """Everything that determines a result (its input hash is the SHA-256 of this)."""
+    file = ScenarioFile(tuple(scenarios), currency, model, years, seed, tuple(appetite), correlation)
+    return {"file": file.spec(), "years": years, "seed": seed, "model": model}
 
 
 def simulate_scenarios(
@@ -290,9 +388,9 @@ def simulate_scenarios(
     seed = fresh_seed() if seed is None else seed
     if seed < 0:
         raise InvalidScenario("field seed", "must be >= 0")
-    copula = build_copula(correlation) if correlation is not None else None
+    target = build_target(correlation) if correlation is not None else None
     warnings = [text for scenario in scenarios for text in scenario.warnings()]
-    if copula is not None and copula.repaired:
+    if target is not None and target.repaired:
         warnings.append(
             "correlation: the matrix is not a valid correlation matrix (after the rank-to-normal conversion); "
             "the nearest valid one was used"
@@ -312,45 +410,60 @@ def simulate_scenarios(
     layout = SeriesLayout(thresholds, exact)
     folds = {s.id: _ScenarioFold(s, layout) for s in scenarios}
     portfolio = SeriesAccumulator(thresholds, exact, layout)
-    units = _units(scenarios, copula)
+    realised = RealisedCorrelation(len(target.ids)) if target is not None else None
+    units = _units(scenarios, target)
     sizes = chunk_sizes(years)
     tasks = [(index, size, unit) for index, size in enumerate(sizes) for unit in units]
 
-    def run(task: tuple[int, int, _Unit]) -> list[_ScenarioPiece]:
+    def run(task: tuple[int, int, _Unit]) -> _UnitPiece:
         index, size, unit = task
-        if unit.copula is None:
-            chunks = [simulate_scenario_chunk(unit.scenarios[0], model, seed, index, size)]
-        else:
-            chunks = simulate_group_chunk(unit.scenarios, unit.copula, model, seed, index, size)
-        return [_summarize(chunk, layout, separate_portfolio) for chunk in chunks]
+        simulated = _simulate_unit(unit, model, seed, index, size)
+        return _UnitPiece(
+            pieces=tuple(_summarize(chunk, layout) for chunk in simulated.chunks),
+            portfolio_years=_sum_years(simulated.paired) if separate_portfolio else None,
+            realised=simulated.realised,
+        )
 
     total: np.ndarray | None = None
     workers = default_threads() if threads is None else max(1, threads)
-    for done, pieces in enumerate(ordered_map(run, tasks, min(workers, len(tasks)))):
+    for done, answer in enumerate(ordered_map(run, tasks, min(workers, len(tasks)))):
         _, size, unit = tasks[done]
-        for scenario, piece in zip(unit.scenarios, pieces, strict=True):
+        for scenario, piece in zip(unit.scenarios, answer.pieces, strict=True):
             folds[scenario.id].add(piece)
-            if piece.annual is not None:
-                # Added in task order, so the per-year sums are the same bits for any thread count.
-                total = piece.annual.copy() if total is None else np.add(total, piece.annual, out=total)
+        if answer.realised is not None and realised is not None:
+            realised.add(answer.realised, size)
+        if answer.portfolio_years is not None:
+            # Added in task order, so the per-year sums are the same bits for any thread count.
+            years_in = answer.portfolio_years
+            total = years_in.copy() if total is None else np.add(total, years_in, out=total)
         if separate_portfolio and (done + 1) % len(units) == 0:
             assert total is not None and total.size == size  # noqa: S101
             portfolio.add(total)
             total = None
 
-    results = tuple(folds[s.id].finish(model) for s in scenarios)
+    def solo_hash(scenario: Scenario) -> str:
+        return input_hash(_spec([scenario], currency=currency, model=model, years=years, seed=seed,
+                                appetite=appetite, correlation=None))
+
+    results = tuple(folds[s.id].finish(model, solo_hash(s)) for s in scenarios)
     if separate_portfolio:
         portfolio_stats = portfolio.finish(sum(r.stats.analytic_mean or 0.0 for r in results))
     else:
         portfolio_stats = results[0].stats
-    spec = {
-        "file": ScenarioFile(
-            tuple(scenarios), currency, model, years, seed, tuple(appetite), correlation
-        ).spec(),
-        "years": years,
-        "seed": seed,
-        "model": model,
-    }
+    check = None
+    if target is not None and realised is not None:
+        check = CorrelationCheck(
+            ids=target.ids,
+            stated=tuple(tuple(float(v) for v in row) for row in target.stated),
+            realised=tuple(tuple(row) for row in realised.matrix()),
+        )
+        if realised.paired:
+            warnings.extend(check.misses())
+        else:
+            warnings.append(f"correlation: {years:,} simulated years are too few to pair the correlated "
+                            "scenarios' years; they were added up as independent")
+    spec = _spec(scenarios, currency=currency, model=model, years=years, seed=seed, appetite=appetite,
+                 correlation=correlation)
     return SimulationResult(
         engine_version=ENGINE_VERSION,
         seed=seed,
@@ -364,6 +477,7 @@ def simulate_scenarios(
         appetite=tuple(
             AppetiteCheck(loss, tol, portfolio_stats.prob_exceeding(loss)) for loss, tol in appetite
         ),
+        correlation=check,
     )
 
 
@@ -407,3 +521,24 @@ def mean_annual_loss(scenario: Scenario, *, years: int, seed: int, model: str = 
     for index, size in enumerate(chunk_sizes(years)):
         moments.add(simulate_scenario_chunk(bare, model, seed, index, size).baseline)
     return moments.mean
+
+
+def portfolio_years(
+    scenarios: Sequence[Scenario],
+    *,
+    years: int,
+    seed: int,
+    model: str = "event",
+    correlation: Correlation | None = None,
+) -> dict[str, np.ndarray]:
+    """Each scenario's simulated years as the portfolio adds them up (paired when correlated).
+
+    Keeps every year in memory: for checks and small runs; `simulate_scenarios` streams instead."""
+    target = build_target(correlation) if correlation is not None else None
+    found: dict[str, list[np.ndarray]] = {s.id: [] for s in scenarios}
+    for index, size in enumerate(chunk_sizes(years)):
+        for unit in _units(scenarios, target):
+            paired = _simulate_unit(unit, model, seed, index, size).paired
+            for scenario, part in zip(unit.scenarios, paired, strict=True):
+                found[scenario.id].append(part)
+    return {ident: np.concatenate(parts) for ident, parts in found.items()}

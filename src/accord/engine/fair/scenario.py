@@ -126,7 +126,7 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Correlation:
-    """Rank correlation between the scenarios named in `ids` (Spearman, driven by a Gaussian copula)."""
+    """Rank correlation (Spearman) between the annual losses of the scenarios named in `ids`."""
 
     ids: tuple[str, ...]
     matrix: tuple[tuple[float, ...], ...]

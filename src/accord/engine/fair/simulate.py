@@ -1,4 +1,4 @@
-"""Simulating one chunk of years for one scenario (or one correlated group of scenarios).
+"""Simulating one chunk of years for one scenario, always from the scenario's own random streams.
 
 Year models
 -----------
@@ -11,7 +11,11 @@ Everything is vectorised over the whole chunk: counts per year, then all events 
 vector, summed back per year with `np.bincount`.
 
 `rate`: one draw of each factor per year and annual loss = LEF x (primary + SLEF x secondary), the
-way pyfair and spreadsheet models work. Same mean, different tail and P(no loss).
+way pyfair and spreadsheet models work. Same mean, different tail and P(no loss). A rate-model year is
+the event model's expected loss given that year's draws, so under `events: bernoulli` the frequency is
+capped at 1 before the vulnerability, as in the event model: a year never loses more than one event.
+
+Correlated scenarios are simulated here exactly as alone; `portfolio.reorder` pairs their years.
 
 Controls
 --------
@@ -27,21 +31,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
 
 from accord.engine.fair.distributions import Distribution
-from accord.engine.fair.portfolio import Copula
 from accord.engine.fair.randomness import Streams
 from accord.engine.fair.scenario import Control, Scenario
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 FREQUENCY_FACTORS = ("tef", "lef", "vulnerability")
-UNIFORM_EPSILON = 2.0**-53
 # Rates up to this use inversion in poisson_counts; larger ones numpy's own (constant-time) sampler.
 INVERSION_MAX_RATE = 10.0
 
@@ -81,47 +81,24 @@ def poisson_counts(rng: np.random.Generator, rate: FloatArray) -> IntArray:
 
 @dataclass(frozen=True)
 class Events:
-    """Events of a chunk: the year each falls in and (for the copula only) its rank within that year."""
+    """Events of a chunk: the year each falls in."""
 
     year: IntArray
-    rank: IntArray | None = None
 
     @classmethod
-    def from_counts(cls, counts: IntArray, with_rank: bool = False) -> Events:
-        year = np.repeat(np.arange(counts.size, dtype=np.intp), counts)
-        if not with_rank:
-            return cls(year)
-        starts = np.cumsum(counts) - counts
-        rank = np.arange(year.size, dtype=np.int64) - np.repeat(starts, counts)
-        return cls(year, rank)
+    def from_counts(cls, counts: IntArray) -> Events:
+        return cls(np.repeat(np.arange(counts.size, dtype=np.intp), counts))
 
     def subset(self, mask: NDArray[np.bool_]) -> Events:
-        return Events(self.year[mask], None if self.rank is None else self.rank[mask])
+        return Events(self.year[mask])
 
     @property
     def size(self) -> int:
         return int(self.year.size)
 
 
-class Draws(Protocol):
-    """Where a scenario's random inputs come from: its own streams, or a copula shared with others."""
-
-    years: int
-    needs_rank: bool  # whether events must know their rank within their year
-
-    def year(self, role: str, dist: Distribution) -> FloatArray: ...
-
-    def counts(self, rate: FloatArray, bernoulli: bool) -> IntArray: ...
-
-    def event(self, role: str, dist: Distribution, events: Events) -> FloatArray: ...
-
-    def event_uniform(self, role: str, events: Events) -> FloatArray: ...
-
-
-class IndependentDraws:
-    """Draws with numpy's own samplers, one stream per role (the fast path)."""
-
-    needs_rank = False
+class Draws:
+    """A scenario's random inputs for one chunk: numpy's own samplers, one stream per role."""
 
     def __init__(self, streams: Streams, years: int) -> None:
         self.streams = streams
@@ -147,74 +124,6 @@ class IndependentDraws:
         return self.streams.rng("event", role).random(events.size)
 
 
-class CopulaGroup:
-    """Correlated uniforms for the members of a group, for one chunk.
-
-    Year roles get an (years x members) block; event roles get one row per event slot, where slot
-    (year, k) is the k-th event of that year in every member, so that members with identical inputs
-    and a correlation of 1 draw identical events."""
-
-    def __init__(self, copula: Copula, streams: Streams, years: int) -> None:
-        self.factor = copula.factor
-        self.streams = streams
-        self.years = years
-        self._year: dict[str, FloatArray] = {}
-        self._event: dict[str, FloatArray] = {}
-        self.slot_start: IntArray | None = None
-
-    def _uniforms(self, rows: int, *role: str) -> FloatArray:
-        normals = self.streams.rng(*role).standard_normal((rows, self.factor.shape[1]))
-        uniforms = special.ndtr(normals @ self.factor.T)
-        return np.asarray(np.clip(uniforms, UNIFORM_EPSILON, 1.0 - UNIFORM_EPSILON))
-
-    def year_uniforms(self, role: str) -> FloatArray:
-        if role not in self._year:
-            self._year[role] = self._uniforms(self.years, "year", role)
-        return self._year[role]
-
-    def set_event_slots(self, counts_by_member: list[IntArray]) -> None:
-        slots = np.max(np.vstack(counts_by_member), axis=0)
-        self.slot_start = np.cumsum(slots) - slots
-        self._slots = int(slots.sum())
-        self._event.clear()
-
-    def event_uniforms(self, role: str, events: Events, member: int) -> FloatArray:
-        # set_event_slots runs before any event draw; copula events carry their rank
-        assert self.slot_start is not None and events.rank is not None  # noqa: S101
-        if role not in self._event:
-            self._event[role] = self._uniforms(self._slots, "event", role)
-        return self._event[role][self.slot_start[events.year] + events.rank, member]
-
-
-class CopulaDraws:
-    """One member's view of a CopulaGroup: inverse CDFs applied to its correlated uniforms."""
-
-    needs_rank = True
-
-    def __init__(self, group: CopulaGroup, member: int) -> None:
-        self.group = group
-        self.member = member
-        self.years = group.years
-
-    def year(self, role: str, dist: Distribution) -> FloatArray:
-        return dist.ppf(self.group.year_uniforms(role)[:, self.member])
-
-    def counts(self, rate: FloatArray, bernoulli: bool) -> IntArray:
-        u = self.group.year_uniforms("count")[:, self.member]
-        if bernoulli:
-            return (u < np.minimum(rate, 1.0)).astype(np.int64)
-        counts = np.zeros(self.years, dtype=np.int64)
-        positive = rate > 0.0
-        counts[positive] = stats.poisson.ppf(u[positive], rate[positive]).astype(np.int64)
-        return counts
-
-    def event(self, role: str, dist: Distribution, events: Events) -> FloatArray:
-        return dist.ppf(self.group.event_uniforms(role, events, self.member))
-
-    def event_uniform(self, role: str, events: Events) -> FloatArray:
-        return self.group.event_uniforms(role, events, self.member)
-
-
 # ---- one scenario ----------------------------------------------------------------------------------
 
 
@@ -237,11 +146,15 @@ class LossEvents:
     secondary_probability: FloatArray | None
 
 
+def draw_frequency(scenario: Scenario, draws: Draws) -> FloatArray:
+    """The year's TEF or LEF; under `events: bernoulli` a yearly probability, so at most 1."""
+    frequency = draws.year("frequency", scenario.frequency)
+    return np.minimum(frequency, 1.0) if scenario.events == "bernoulli" else frequency
+
+
 def draw_years(scenario: Scenario, draws: Draws) -> YearDraws:
     bernoulli = scenario.events == "bernoulli"
-    rate = draws.year("frequency", scenario.frequency)
-    if bernoulli:
-        rate = np.minimum(rate, 1.0)
+    rate = draw_frequency(scenario, draws)
     if scenario.vulnerability is not None:
         # Thinning: loss events of a Poisson(TEF) stream kept with probability V are Poisson(TEF x V).
         rate = rate * draws.year("vulnerability", scenario.vulnerability)
@@ -252,7 +165,7 @@ def draw_years(scenario: Scenario, draws: Draws) -> YearDraws:
 
 
 def draw_loss_events(scenario: Scenario, years: YearDraws, draws: Draws) -> LossEvents:
-    events = Events.from_counts(years.counts, with_rank=draws.needs_rank)
+    events = Events.from_counts(years.counts)
     if scenario.threat_capability is not None and scenario.resistance_strength is not None:
         # The counted events are threat events; each becomes a loss event when its own threat
         # capability draw beats its own resistance strength draw.
@@ -351,7 +264,7 @@ def draw_rate_years(scenario: Scenario, draws: Draws) -> RateDraws:
         )
         secondary = draws.year("secondary_loss", scenario.secondary_loss)
     return RateDraws(
-        frequency=draws.year("frequency", scenario.frequency),
+        frequency=draw_frequency(scenario, draws),
         vulnerability=vulnerability,
         primary=draws.year("primary_loss", scenario.primary_loss),
         secondary_probability=secondary_probability,
@@ -399,42 +312,16 @@ def _with_controls(
     return ScenarioChunk(baseline, per_control, combined)
 
 
-def finish_scenario_chunk(
-    scenario: Scenario, model: str, draws: Draws, streams: Streams, year_draws: YearDraws | None = None
-) -> ScenarioChunk:
-    years = draws.years
-    if model == "rate":
-        rate = draw_rate_years(scenario, draws)
-        return _with_controls(scenario, streams, years, None, lambda effect: rate_annual_losses(rate, effect))
-    loss = draw_loss_events(scenario, year_draws or draw_years(scenario, draws), draws)
-    return _with_controls(
-        scenario, streams, years, loss.events, lambda effect: event_annual_losses(loss, years, effect)
-    )
-
-
 def simulate_scenario_chunk(
     scenario: Scenario, model: str, seed: int, chunk: int, years: int
 ) -> ScenarioChunk:
-    """One chunk of an uncorrelated scenario, from the scenario's own streams."""
+    """One chunk of a scenario, from the scenario's own streams (the same whatever else is simulated)."""
     streams = Streams(seed, f"scenario:{scenario.id}", chunk)
-    return finish_scenario_chunk(scenario, model, IndependentDraws(streams, years), streams)
-
-
-def simulate_group_chunk(
-    scenarios: tuple[Scenario, ...], copula: Copula, model: str, seed: int, chunk: int, years: int
-) -> list[ScenarioChunk]:
-    """One chunk of a correlated group: all members draw from the shared copula uniforms."""
-    group = CopulaGroup(copula, Streams(seed, "group:" + "|".join(copula.ids), chunk), years)
-    member_draws = [CopulaDraws(group, copula.ids.index(s.id)) for s in scenarios]
-    own_streams = [Streams(seed, f"scenario:{s.id}", chunk) for s in scenarios]
+    draws = Draws(streams, years)
     if model == "rate":
-        return [
-            finish_scenario_chunk(s, model, d, own)
-            for s, d, own in zip(scenarios, member_draws, own_streams, strict=True)
-        ]
-    year_draws = [draw_years(s, d) for s, d in zip(scenarios, member_draws, strict=True)]
-    group.set_event_slots([y.counts for y in year_draws])
-    return [
-        finish_scenario_chunk(s, model, d, own, y)
-        for s, d, own, y in zip(scenarios, member_draws, own_streams, year_draws, strict=True)
-    ]
+        rate = draw_rate_years(scenario, draws)
+        return _with_controls(scenario, streams, years, None, lambda effect: rate_annual_losses(rate, effect))
+    loss = draw_loss_events(scenario, draw_years(scenario, draws), draws)
+    return _with_controls(
+        scenario, streams, years, loss.events, lambda effect: event_annual_losses(loss, years, effect)
+    )

@@ -5,9 +5,9 @@ Conventions (also in docs/portfolio.md):
 * The one-off cost is paid at the start (t = 0, not discounted). The annual running cost and the
   loss reduction (delta ALE) fall at the end of each year t = 1..horizon_years, discounted by
   (1 + rate)^t.
-* Annualised cost = annual cost + one-off cost x capital recovery factor, where the factor is
-  rate / (1 - (1 + rate)^-years), and 1 / years when the rate is 0 (straight line).
-* ROSI = (delta ALE - annualised cost) / annualised cost.
+* Annualised cost and ROSI are the engine-wide definitions of `accord.engine.money` (re-exported
+  here): annual cost + one-off cost x capital recovery factor, and
+  ROSI = (delta ALE - annualised cost) / annualised cost.
 * Payback is the time (in years, interpolated linearly inside a year) at which the cumulative
   cash flow turns non-negative; None when it does not within the horizon.
 * Cost by year: year 1 carries the one-off costs plus the first year's running costs; the total
@@ -22,8 +22,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from accord.engine.money import annualised_cost, capital_recovery_factor, rosi
 from accord.engine.portfolio.errors import InvalidInstance
 from accord.engine.portfolio.model import Instance
+
+__all__ = [
+    "InitiativeFinance",
+    "Spread",
+    "YearCost",
+    "annualised_cost",
+    "capital_recovery_factor",
+    "cost_by_year",
+    "initiative_finance",
+    "npv",
+    "payback_years",
+    "rosi",
+]
 
 
 def _check(years: int, rate: float, one_off: float, annual: float) -> None:
@@ -35,24 +49,6 @@ def _check(years: int, rate: float, one_off: float, annual: float) -> None:
         raise InvalidInstance("cost", "must be >= 0")
     if annual < 0:
         raise InvalidInstance("annual_cost", "must be >= 0")
-
-
-def capital_recovery_factor(rate: float, years: int) -> float:
-    if rate == 0:
-        return 1.0 / years
-    return rate / (1.0 - (1.0 + rate) ** -years)
-
-
-def annualised_cost(one_off: float, annual: float, years: int, rate: float) -> float:
-    _check(years, rate, one_off, annual)
-    return annual + one_off * capital_recovery_factor(rate, years)
-
-
-def rosi(delta_ale: float, annualised: float) -> float | None:
-    """Return on security investment; None when the initiative costs nothing (undefined)."""
-    if annualised <= 0:
-        return None
-    return (delta_ale - annualised) / annualised
 
 
 def npv(delta_ale: float, one_off: float, annual: float, years: int, rate: float) -> float:
@@ -111,6 +107,7 @@ def initiative_finance(
     low, high = delta_ale_90
     if low > high:
         raise InvalidInstance("delta_ale_90", "low end must not exceed the high end")
+    _check(years, rate, one_off, annual)
     cost = annualised_cost(one_off, annual, years, rate)
 
     def over(fn: Callable[[float], float | None]) -> Spread:

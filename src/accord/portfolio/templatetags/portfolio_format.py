@@ -6,10 +6,10 @@ from typing import Any
 
 from django import template
 
-from accord.portfolio.charts import compact
+from accord.core.money import NO_VALUE, compact
 
 register = template.Library()
-NO_VALUE = "\u2013"  # an en dash
+
 
 
 @register.filter

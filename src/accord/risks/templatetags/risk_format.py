@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from accord.risks.charts import NO_VALUE, compact_money
+from accord.core.money import NO_VALUE, compact
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def money(value: Any, currency: str = "") -> str:
     """Compact money: `{{ run.mean|money:currency }}` -> 'USD 1.25M'."""
     if value is None or value == "":
         return NO_VALUE
-    return compact_money(float(value), currency)
+    return compact(float(value), currency)
 
 
 @register.filter
