@@ -97,3 +97,27 @@ def test_api_upload_reports_problems_as_json(org_data, admin, api_as):
     assert body["problems"] == [{"field": "environment", "message": body["problems"][0]["message"], "line": 2,
                                  "column": "environment"}]
     assert "cmdb.csv" in body["detail"]
+
+
+def test_an_update_changes_only_the_columns_the_file_has(org_data, admin):
+    from accord.org import services as org
+
+    www = Asset.objects.get(hostname="www-01")
+    org.update_asset(actor=admin, asset=www, internet_exposed=False, isolated=True)
+    report = _import(admin, "hostname,ip_address\nwww-01,10.0.1.9\n")
+    www.refresh_from_db()
+    assert report.updated == 1 and www.ip_address == "10.0.1.9"
+    assert www.isolated and www.tag_list == ["web"] and www.business_service == org_data["web"]
+
+
+def test_isolated_and_internet_exposed_together_are_refused(org_data, admin):
+    with pytest.raises(ValidationFailed) as caught:
+        _import(admin, "hostname,internet_exposed,isolated\nnew-03,yes,yes\nnew-04,no,maybe\n")
+    found = {(p.line, p.column) for p in caught.value.problems}
+    assert found == {(2, "isolated"), (3, "isolated")}
+    assert not Asset.objects.filter(hostname__in=["new-03", "new-04"]).exists()
+    from accord.org import services as org
+
+    with pytest.raises(ValidationFailed) as caught:
+        org.update_asset(actor=admin, asset=Asset.objects.get(hostname="www-01"), isolated=True)
+    assert caught.value.problems[0].field == "isolated"

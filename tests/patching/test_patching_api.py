@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from accord.core.permissions import Role
 from accord.patching.models import Cluster
 
@@ -50,8 +52,17 @@ def test_plan_lifecycle_through_the_api(api_as, planning_data, ciso, cio, make_u
     assert generated.status_code == 201, generated.content
     plan = generated.json()
     assert plan["status"] == "proposed" and len(plan["items"]) == 4
-    assert plan["points"][0]["point"] is None and len(plan["points"]) == 4
-    assert plan["greedy"]["exposure"] >= 0 and plan["inputs_hash"]
+    # three prices (no downtime, one for one, free) and the point at greedy's downtime
+    assert [p["point"] for p in plan["points"]] == [0, 1, 2, 3]
+    assert sorted(p["kind"] for p in plan["points"]) == ["greedy_downtime", "price", "price", "price"]
+    assert plan["greedy"]["exposure"] >= 0 and plan["inputs_hash"] and plan["currency"] == "USD"
+    recommended = plan["points"][plan["recommended"]]
+    assert recommended["recommended"] and recommended["chosen"] and plan["chosen_point"] == plan["recommended"]
+    assert plan["breach_penalty"] > 0 and "downtime" in plan["recommended_reason"]
+    job = api.get(f"/patching/plans/{plan['id']}/jobs/{plan['items'][0]['id']}")
+    assert job.status_code == 200 and job.json()["currency"] == "USD"
+    assert job.json()["derivation"]["loss_per_day"] == pytest.approx(plan["items"][0]["risk_per_day"])
+    assert api.get(f"/patching/plans/{plan['id']}/jobs/999999").status_code == 404
 
     chosen = api.post(f"/patching/plans/{plan['id']}/choose", {"point": 2})
     assert chosen.status_code == 200 and chosen.json()["chosen_point"] == 2
@@ -97,3 +108,38 @@ def test_read_only_roles_read_but_do_not_write(api_as, planning_data, make_user)
     assert auditor.post("/patching/freezes", {"start": datetime(2026, 1, 1, tzinfo=UTC).isoformat(),
                                               "end": datetime(2026, 1, 2, tzinfo=UTC).isoformat(),
                                               "reason": "x"}).status_code == 403
+
+
+def test_emergencies_by_group_and_assumptions_through_the_api(api_as, planning_data, ciso, cio, plan_start):
+    from datetime import timedelta
+
+    from accord.patching import services
+    from accord.vulns import services as vuln_services
+    from accord.vulns.models import Finding
+
+    vuln_services.override_decision(actor=ciso, finding=Finding.objects.get(rule_id="kern-1"), decision="act",
+                                    justification="exploited at a peer")
+    services.create_freeze(actor=ciso, start=plan_start, end=plan_start + timedelta(days=10), reason="Audit week")
+    api = api_as(ciso)
+    plan = api.post("/patching/plans", {"horizon_days": 60, "time_limit": 2, "frontier_points": 1}).json()
+    assert [e["service"] for e in api.get(f"/patching/plans/{plan['id']}/emergencies").json()] == ["ERP"]
+    blocked = api.post(f"/patching/plans/{plan['id']}/sign", {})
+    assert blocked.status_code == 422 and blocked.json()["problems"][0]["field"] == "emergencies"
+    bad = api.post(f"/patching/plans/{plan['id']}/emergencies/decide", {"by": "colour", "key": "x", "approve": True})
+    assert bad.status_code == 422
+    assert api_as(cio).post(f"/patching/plans/{plan['id']}/emergencies/decide",
+                            {"by": "asset", "key": "erp-db-01", "approve": False}).status_code == 422
+    decided = api.post(f"/patching/plans/{plan['id']}/emergencies/decide",
+                       {"by": "asset", "key": "erp-db-01", "approve": True, "justification": "cannot wait"})
+    assert decided.status_code == 200 and decided.json() == {"decided": 1}
+    assert api.post(f"/patching/plans/{plan['id']}/sign", {}).status_code == 201
+
+    state = api.get("/patching/assumptions").json()
+    assert state["in_force"]["id"] is None and state["in_force"]["reach_internal"] == 0.05
+    proposed = api.post("/patching/assumptions", {"kev_floor": 0.3, "reason": "more KEV weight"})
+    assert proposed.status_code == 201 and proposed.json()["reach_internal"] == 0.05
+    assert api.post(f"/patching/assumptions/{proposed.json()['id']}/confirm").status_code == 422  # own proposal
+    assert api.post("/patching/assumptions", {"kev_floor": 2}).status_code == 422
+    confirmed = api_as(cio).post(f"/patching/assumptions/{proposed.json()['id']}/confirm")
+    assert confirmed.status_code == 200 and confirmed.json()["status"] == "active"
+    assert api.get("/patching/assumptions").json()["in_force"]["kev_floor"] == 0.3

@@ -72,3 +72,31 @@ def test_missing_plan_and_bad_token(db, ciso):
     assert runner.invoke(app, ["patch", "show", "--token", _token(ciso)]).exit_code == 4
     assert runner.invoke(app, ["patch", "show", "42", "--token", _token(ciso)]).exit_code == 4
     assert runner.invoke(app, ["patch", "show", "--token", "acc_nope"]).exit_code == 3
+
+
+def test_show_in_money_job_derivation_and_assumptions(planning_data, ciso, cio):
+    token = _token(ciso)
+    generated = runner.invoke(app, ["patch", "generate", "--horizon-days", "60", "--time-limit", "2", "--json",
+                                    "--token", token])
+    document = json.loads(generated.stdout)
+    shown = runner.invoke(app, ["patch", "show", "--json", "--token", token])
+    assert json.loads(shown.stdout)["currency"] == "USD"
+    assert json.loads(shown.stdout)["points"] == document["points"]
+    readable = runner.invoke(app, ["patch", "show", "--token", token])
+    assert "USD " in readable.output and "recommended" in readable.output
+    item = next(i for i in document["items"] if i["hostname"] == "www-01")
+    job = runner.invoke(app, ["patch", "job", str(document["id"]), str(item["id"]), "--json", "--token", token])
+    assert job.exit_code == 0, job.output
+    assert json.loads(job.stdout)["derivation"]["findings"][0]["reach"] == 0.5
+    proposed = runner.invoke(app, ["patch", "assumptions", "propose", "--reach-internal", "0.5", "--reason", "flat",
+                                   "--token", token])
+    assert proposed.exit_code == 0, proposed.output
+    from accord.patching.models import ExposureAssumptions
+
+    row = ExposureAssumptions.objects.get()
+    own = runner.invoke(app, ["patch", "assumptions", "confirm", str(row.pk), "--token", token])
+    assert own.exit_code == 2 and "cannot confirm" in own.output
+    confirmed = runner.invoke(app, ["patch", "assumptions", "confirm", str(row.pk), "--token", _token(cio)])
+    assert confirmed.exit_code == 0, confirmed.output
+    listed = runner.invoke(app, ["patch", "assumptions", "show", "--token", token])
+    assert "0.5" in listed.output and f"set #{row.pk}" in listed.output

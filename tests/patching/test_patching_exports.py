@@ -78,7 +78,7 @@ def test_change_tickets_escape_formula_cells(agreed, ciso):
     assert nginx["reboot"] == "yes" and nginx["service"] == "Website"
     for row in rows:
         assert not row["action"].startswith(("=", "+", "-", "@"))
-        assert float(row["risk_removed"]) > 0
+        assert float(row["expected_loss_removed"]) > 0 and row["currency"] == "USD"  # the default currency
     openssl = next(r for r in rows if r["action"] == "Upgrade OpenSSL to 3.0.13")
     assert openssl["cves"] == "CVE-2024-0001 CVE-2024-0002" and len(openssl["findings"].split()) == 2
 

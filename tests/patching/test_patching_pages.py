@@ -26,11 +26,44 @@ def test_overview_leads_to_the_plan_page_with_chart_calendar_and_signoff(plan, c
     page = client.get(f"/patching/plans/{plan.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
-    assert "<svg" in body and "Exposure against downtime cost" in body
+    assert "<svg" in body and "Expected loss against downtime cost" in body
     for section in ('id="signatures"', 'id="points"', 'id="calendar-table"', 'id="forecast"', 'id="greedy"'):
         assert section in body
     assert "Sign as CISO" in body and "Choose this point" in body
     assert "erp-db-01" in body and "freeze" in body
+    # money with its currency, the recommended point and why, the point never worse than greedy
+    assert "Recommended: point" in body and "never worse than greedy" in body
+    assert "USD " in body and "each further USD of downtime buys less than one USD" in body
+
+
+def test_a_jobs_page_shows_how_its_expected_loss_was_reached(plan, ciso):
+    client = _client(ciso)
+    item = plan.items.get(action="Upgrade OpenSSL to 3.0.13")
+    page = client.get(f"/patching/plans/{plan.pk}/jobs/{item.pk}/").content.decode()
+    assert "How the expected loss was reached" in page
+    assert "EPSS 0.9000" in page and "default, 48 h of its downtime cost" in page and "USD 1,920,000" in page
+    assert client.get(f"/patching/plans/{plan.pk}/jobs/999999/").status_code == 404
+
+
+def test_the_assumptions_page_proposes_and_the_other_leader_confirms(db, ciso, cio):
+    page = _client(ciso).get("/patching/assumptions/")
+    assert page.status_code == 200 and b"Accord's defaults" in page.content
+    proposed = _client(ciso).post("/patching/assumptions/", {
+        "action": "propose", "reach_internet": "1", "reach_internal": "0.5", "reach_isolated": "0.05",
+        "kev_floor": "0.2", "prior_none": "0.001", "prior_public": "0.02", "prior_active": "0.2",
+        "non_production_factor": "0.25", "unvalued_host_loss": "5000", "breach_penalty": "", "reason": "flat LAN"})
+    assert proposed.status_code == 302
+    page = _client(cio).get("/patching/assumptions/").content.decode()
+    assert "Awaiting confirmation" in page and ">Confirm<" in page
+    assert ">Confirm<" not in _client(ciso).get("/patching/assumptions/").content.decode()
+    from accord.patching.models import ExposureAssumptions
+
+    pending = ExposureAssumptions.objects.get(status="proposed")
+    assert _client(cio).post("/patching/assumptions/", {"action": "confirm", "proposal": pending.pk}).status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == "active" and pending.reach_internal == 0.5
+    bad = _client(ciso).post("/patching/assumptions/", {"action": "propose", "reach_internet": "2"})
+    assert bad.status_code == 422
 
 
 def test_choose_and_sign_from_the_page(plan, ciso, cio):

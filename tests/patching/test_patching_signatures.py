@@ -58,7 +58,8 @@ def test_only_cio_and_ciso_sign(plan, cio, make_user):
 
 def test_a_change_after_signing_voids_the_signatures(plan, cio, ciso):
     plan = _agree(plan, cio, ciso)
-    services.choose_point(actor=ciso, plan=plan, point=0)
+    other = next(i for i in range(len(plan.result["frontier"])) if i != plan.chosen_point)
+    services.choose_point(actor=ciso, plan=plan, point=other)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
     assert plan.signatures.filter(voided_at__isnull=True).count() == 0
@@ -69,12 +70,12 @@ def test_a_change_after_signing_voids_the_signatures(plan, cio, ciso):
     # signing again, on the new point, agrees it again
     plan = _agree(plan, cio, ciso)
     assert plan.status == PlanStatus.AGREED
-    assert set(plan.signatures.filter(voided_at__isnull=True).values_list("chosen_point", flat=True)) == {0}
+    assert set(plan.signatures.filter(voided_at__isnull=True).values_list("chosen_point", flat=True)) == {other}
 
 
 def test_choosing_the_point_already_shown_changes_nothing(plan, cio, ciso):
     plan = _agree(plan, cio, ciso)
-    services.choose_point(actor=ciso, plan=plan, point=None)
+    services.choose_point(actor=ciso, plan=plan, point=plan.chosen_point)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
     assert not AuditEvent.objects.filter(action="plansignature.voided").exists()
@@ -82,7 +83,7 @@ def test_choosing_the_point_already_shown_changes_nothing(plan, cio, ciso):
 
 def test_a_new_agreement_supersedes_the_old_and_closed_plans_refuse_changes(plan, cio, ciso, plan_start):
     plan = _agree(plan, cio, ciso)
-    newer = services.generate_plan(actor=ciso, horizon_days=30, time_limit=1, frontier_points=0, start=plan_start)
+    newer = services.generate_plan(actor=ciso, horizon_days=30, time_limit=1, frontier_points=1, start=plan_start)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED  # a proposal does not replace the agreed plan
     newer = _agree(newer, cio, ciso)
@@ -104,3 +105,55 @@ def test_voiding_withdraws_the_plan_and_its_signatures(plan, cio, ciso):
     plan.refresh_from_db()
     assert plan.status == PlanStatus.VOID and plan.status_reason == "windows changed"
     assert plan.signatures.get().voided_at is not None
+
+
+@pytest.fixture
+def plan_with_emergencies(planning_data, ciso, plan_start):
+    """Two KEV-class findings on erp-db-01 that no window can serve before their due date: every
+    window before it falls in an audit-week freeze."""
+    from datetime import timedelta
+
+    from accord.vulns import services as vuln_services
+    from accord.vulns.models import Finding
+
+    for rule in ("kern-1", "ossl-1"):
+        vuln_services.override_decision(actor=ciso, finding=Finding.objects.get(rule_id=rule), decision="act",
+                                        justification="exploited at a peer")
+    services.create_freeze(actor=ciso, start=plan_start, end=plan_start + timedelta(days=10), reason="Audit week")
+    return services.generate_plan(actor=ciso, horizon_days=60, time_limit=2, frontier_points=1, start=plan_start)
+
+
+def test_a_plan_with_undecided_emergency_changes_cannot_be_signed(plan_with_emergencies, cio, ciso):
+    plan = plan_with_emergencies
+    assert plan.emergencies.count() == 2
+    with pytest.raises(ValidationFailed) as caught:
+        services.sign_plan(actor=cio, plan=plan)
+    problem = caught.value.problems[0]
+    assert problem.field == "emergencies"
+    assert "2 emergency changes of plan" in problem.message and "erp-db-01" in problem.message
+    assert f"/patching/plans/{plan.pk}/#emergencies" in problem.message
+    assert not plan.signatures.exists()
+
+
+def test_emergency_changes_are_decided_by_group_with_one_reason(plan_with_emergencies, cio, ciso, make_user):
+    plan = plan_with_emergencies
+    with pytest.raises(ValidationFailed) as caught:
+        services.decide_emergency_group(actor=cio, plan=plan, by="asset", key="erp-db-01", approve=False)
+    assert caught.value.problems[0].field == "justification"
+    with pytest.raises(ValidationFailed) as caught:
+        services.decide_emergency_group(actor=cio, plan=plan, by="colour", key="x", approve=True)
+    assert caught.value.problems[0].field == "by"
+    with pytest.raises(ValidationFailed) as caught:
+        services.decide_emergency_group(actor=cio, plan=plan, by="asset", key="www-01", approve=True)
+    assert caught.value.problems[0].field == "key"
+    with pytest.raises(NotAllowed):
+        services.decide_emergency_group(actor=make_user(Role.IT_OPERATIONS), plan=plan, by="asset",
+                                        key="erp-db-01", approve=True)
+    decided = services.decide_emergency_group(actor=cio, plan=plan, by="service", key="ERP", approve=True,
+                                              justification="ERP DB must not wait for the freeze")
+    assert decided == 2
+    assert set(plan.emergencies.values_list("status", flat=True)) == {"approved"}
+    events = AuditEvent.objects.filter(action="emergencychange.approved")
+    assert events.count() == 2 and {e.after["group"] for e in events} == {"service: ERP"}
+    # now the plan can be signed
+    assert _agree(plan, cio, ciso).status == PlanStatus.AGREED

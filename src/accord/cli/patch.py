@@ -18,11 +18,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from accord.core import money
 from accord.engine.patching.errors import InvalidInstance
 from accord.engine.patching.instance import load_instance
-from accord.engine.patching.model import Instance, Outcome
-from accord.engine.patching.plan import PlanReport, plan_instance
+from accord.engine.patching.model import Instance
+from accord.engine.patching.plan import RECOMMENDATION, PlanReport, plan_instance
 from accord.engine.patching.planner import SolveOptions
+from accord.engine.patching.report import point_label, report_to_json
 
 app = typer.Typer(help="Patch planner: schedule remediation into maintenance windows.", no_args_is_help=True)
 
@@ -47,62 +49,25 @@ def _stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
-def _figures(outcome: Outcome) -> dict[str, Any]:
-    return {
-        "exposure": round(outcome.exposure, 4),
-        "disruption_cost": round(outcome.disruption_cost, 4),
-        "sla_breaches": outcome.sla_breaches,
-    }
-
-
-def report_to_json(instance: Instance, report: PlanReport) -> dict[str, Any]:
-    plan = report.plan
-    out: dict[str, Any] = {
-        "plan": {job.id: plan.assignment.get(job.id) or "deferred" for job in instance.jobs},
-        **_figures(plan.outcome),
-        "greedy": _figures(report.greedy.outcome),
-    }
-    if plan.bound is not None and plan.gap is not None:
-        out["bound"] = round(plan.bound, 4)
-        out["gap"] = round(plan.gap, 6)
-    if report.frontier is not None:
-        out["frontier"] = [
-            {"budget": round(point.budget, 4), **_figures(point.plan.outcome)} for point in report.frontier
-        ]
-    out["emergencies"] = [
-        {
-            "job": change.job,
-            "asset": change.asset,
-            "due": change.due.isoformat(),
-            "change_by": change.change_by.isoformat(),
-            "work_minutes": change.work_minutes,
-            "downtime_cost": round(change.downtime_cost, 4),
-            "exposure_avoided": round(change.exposure_avoided, 4),
-            "reason": change.reason,
-        }
-        for change in report.emergencies
-    ]
-    return out
-
-
 def _print_tables(instance: Instance, report: PlanReport) -> None:
     console = Console()
+    currency = instance.currency
+
+    def cash(value: float) -> str:
+        return money.full(value, currency)
+
     plan = report.plan
-    summary = Table(
-        title="Patch plan" + ("" if report.budget is None else f" (disruption budget {report.budget:,.0f})")
-    )
-    for column in ("", "exposure", "downtime cost", "SLA breaches"):
+    budget = "" if report.budget is None else f" (disruption budget {cash(report.budget)})"
+    summary = Table(title=f"Patch plan{budget}: expected loss over {instance.horizon_days:g} days against downtime")
+    for column in ("", "expected loss", "downtime cost", "SLA breaches"):
         summary.add_column(column, justify="right" if column else "left")
-    for name, outcome in (("greedy", report.greedy.outcome), ("optimised", plan.outcome)):
-        summary.add_row(
-            name, f"{outcome.exposure:,.0f}", f"{outcome.disruption_cost:,.0f}", str(outcome.sla_breaches)
-        )
+    chosen = report.points[report.chosen]
+    for name, outcome in (("greedy", report.greedy.outcome), (f"chosen: {point_label(chosen, currency)}", plan.outcome)):
+        summary.add_row(name, cash(outcome.exposure), cash(outcome.disruption_cost), str(outcome.sla_breaches))
     console.print(summary)
-    if plan.bound is not None and plan.gap is not None:
-        console.print(
-            f"proven bound {plan.bound:,.0f} (exposure + breach penalties), gap {plan.gap:.3%}, {plan.status}"
-        )
-    for note in plan.notes:
+    console.print(f"each SLA breach counts {cash(instance.penalty)} in the optimiser's objective (a priority, not a loss)")
+    console.print(f"{report.seconds:.1f} s of a {report.time_limit:g} s time limit")
+    for note in report.notes:
         console.print(f"note: {note}")
 
     per_window = Counter(w for w in plan.assignment.values() if w is not None)
@@ -117,31 +82,24 @@ def _print_tables(instance: Instance, report: PlanReport) -> None:
     deferred = sum(1 for w in plan.assignment.values() if w is None)
     console.print(f"{deferred} job(s) deferred past the horizon")
 
-    if report.frontier is not None:
-        frontier = Table(title="Trade-off frontier")
-        for column in ("budget", "downtime cost", "exposure", "SLA breaches"):
-            frontier.add_column(column, justify="right")
-        for point in report.frontier:
-            frontier.add_row(
-                f"{point.budget:,.0f}",
-                f"{point.disruption_cost:,.0f}",
-                f"{point.exposure:,.0f}",
-                str(point.sla_breaches),
-            )
+    if report.frontier_asked:
+        frontier = Table(title="Trade-off frontier (R: recommended, *: chosen)")
+        for column in ("point", "downtime cost", "expected loss", "downtime + loss", "SLA breaches", "gap"):
+            frontier.add_column(column, justify="left" if column == "point" else "right")
+        for k, point in enumerate(report.points):
+            mark = ("R" if k == report.recommended else "") + ("*" if k == report.chosen else "")
+            gap = "-" if point.plan.gap is None else f"{point.plan.gap:.3%}"
+            frontier.add_row(f"{point_label(point, currency)} {mark}".strip(), cash(point.disruption_cost),
+                             cash(point.exposure), cash(point.total_cost), str(point.sla_breaches), gap)
         console.print(frontier)
+        console.print(RECOMMENDATION)
     if report.emergencies:
         emergencies = Table(title="Proposed emergency changes (need explicit approval)")
-        for column in ("job", "asset", "change by", "downtime cost", "exposure avoided", "why"):
+        for column in ("job", "asset", "change by", "downtime cost", "expected loss avoided", "why"):
             emergencies.add_column(column)
         for change in report.emergencies:
-            emergencies.add_row(
-                change.job,
-                change.asset,
-                change.change_by.isoformat(),
-                f"{change.downtime_cost:,.0f}",
-                f"{change.exposure_avoided:,.0f}",
-                change.reason,
-            )
+            emergencies.add_row(change.job, change.asset, change.change_by.isoformat(), cash(change.downtime_cost),
+                                cash(change.exposure_avoided), change.reason)
         console.print(emergencies)
 
 
@@ -152,9 +110,11 @@ def plan_command(
         float | None,
         typer.Option("--disruption-budget", min=0, help="cap on downtime cost (overrides the file)"),
     ] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="seconds per solve")] = 60.0,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="seconds of wall time for the plan and its frontier")
+    ] = 60.0,
     frontier: Annotated[
-        int, typer.Option("--frontier", min=0, help="number of trade-off frontier points")
+        int, typer.Option("--frontier", min=0, max=20, help="number of priced trade-off frontier points")
     ] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
 ) -> None:
@@ -181,8 +141,10 @@ def plan_command(
 TOKEN = typer.Option(None, "--token", help="personal API token (default: ACCORD_TOKEN or `accord login`)")
 windows_app = typer.Typer(help="Maintenance windows.", no_args_is_help=True)
 freezes_app = typer.Typer(help="Freeze periods.", no_args_is_help=True)
+assumptions_app = typer.Typer(help="Exposure assumptions (CISO and CIO agree them).", no_args_is_help=True)
 app.add_typer(windows_app, name="windows")
 app.add_typer(freezes_app, name="freezes")
+app.add_typer(assumptions_app, name="assumptions")
 
 
 def _plan_json(actor: Any, plan: Any) -> dict[str, Any]:
@@ -196,28 +158,41 @@ def _print_plan(actor: Any, plan: Any) -> None:
     from accord.patching import selectors
 
     console = Console()
+    currency = plan.currency
+
+    def cash(value: float | None) -> str:
+        return money.full(value, currency) if currency else f"{value or 0:,.0f} (index)"
+
     greedy, points = selectors.tradeoff_points(plan)
     console.print(f"[bold]Patch plan #{plan.pk}[/] {plan.status}"
                   f"{' (' + plan.status_reason + ')' if plan.status_reason else ''}; "
-                  f"{plan.starts_at:%Y-%m-%d %H:%M} + {plan.horizon_days} days; inputs {plan.inputs_hash[:16]}")
-    table = Table(title="Trade-off (the chosen point is marked *)")
-    for column in ("point", "budget", "downtime cost", "exposure", "SLA breaches"):
+                  f"{plan.starts_at:%Y-%m-%d %H:%M} + {plan.horizon_days} days; inputs {plan.inputs_hash[:16]}; "
+                  f"{plan.duration_seconds:.1f} s of a {plan.time_limit:g} s time limit")
+    table = Table(title="Trade-off: expected loss against downtime (R: recommended, *: shown)")
+    for column in ("point", "downtime cost", "expected loss", "downtime + loss", "SLA breaches"):
         table.add_column(column, justify="left" if column == "point" else "right")
-    table.add_row("greedy", "-", f"{greedy['disruption_cost']:,.0f}", f"{greedy['exposure']:,.0f}",
-                  str(greedy["sla_breaches"]))
+    table.add_row("greedy", cash(greedy["disruption_cost"]), cash(greedy["exposure"]), "", str(greedy["sla_breaches"]))
     for p in points:
-        name = ("plan" if p.index is None else str(p.index)) + (" *" if p.chosen else "")
-        table.add_row(name, "-" if p.budget is None else f"{p.budget:,.0f}", f"{p.disruption_cost:,.0f}",
-                      f"{p.exposure:,.0f}", str(p.sla_breaches))
+        mark = ("R" if p.recommended else "") + ("*" if p.chosen else "")
+        table.add_row(f"{p.index} {p.label} {mark}".strip(), cash(p.disruption_cost), cash(p.exposure),
+                      "" if p.total_cost is None else cash(p.total_cost), str(p.sla_breaches))
     console.print(table)
+    if plan.result.get("recommended_reason"):
+        console.print(plan.result["recommended_reason"])
+    if plan.result.get("breach_penalty") is not None:
+        console.print(f"each SLA breach counts {cash(plan.result['breach_penalty'])} in the optimiser's objective "
+                      "(a priority, not a loss)")
     calendar = Table(title="Windows used")
     for column in ("window", "start", "changes", "reboots", "downtime cost"):
         calendar.add_column(column)
     for row in selectors.calendar(actor, plan, only_used=True):
         capacity = "" if row.capacity is None else f" / {row.capacity}"
         calendar.add_row(row.name, f"{row.start:%Y-%m-%d %H:%M}", f"{row.changes}{capacity}", str(row.reboots),
-                         f"{row.downtime_cost:,.0f}")
+                         cash(row.downtime_cost))
     console.print(calendar)
+    undecided = plan.emergencies.filter(status="proposed").count()
+    if undecided:
+        console.print(f"{undecided} emergency change(s) undecided: `accord patch emergencies {plan.pk}`")
     for s in selectors.signatures_of(actor, plan):
         state = f"void: {s.void_reason}" if s.voided_at else "valid"
         console.print(f"signed as {s.role.upper()} by {s.user} at {s.signed_at:%Y-%m-%d %H:%M} ({state})")
@@ -241,8 +216,8 @@ def _plan_or_current(actor: Any, plan_id: int | None) -> Any:
 def generate_command(
     horizon_days: Annotated[int, typer.Option("--horizon-days", help="days the plan covers")] = 91,
     budget: Annotated[float | None, typer.Option("--budget", help="cap on downtime cost")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds per solve")] = 10.0,
-    frontier: Annotated[int, typer.Option("--frontier", help="trade-off frontier points")] = 6,
+    time_limit: Annotated[float, typer.Option("--time-limit", help="seconds for the whole plan and frontier")] = 10.0,
+    frontier: Annotated[int, typer.Option("--frontier", help="priced trade-off points (1 to 20)")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
     token: str | None = TOKEN,
 ) -> None:
@@ -303,23 +278,20 @@ def list_command(token: str | None = TOKEN) -> None:
 @app.command("choose")
 def choose_command(
     plan_id: Annotated[int, typer.Argument(help="plan id")],
-    point: Annotated[str, typer.Argument(help="frontier point index, or `plan` for the optimised plan")],
+    point: Annotated[int, typer.Argument(min=0, help="frontier point index (see `accord patch show`)")],
     token: str | None = TOKEN,
 ) -> None:
     """Make a trade-off point the plan (voids signatures already given)."""
-    from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+    from accord.cli.context import acting_user, django_ready, out, user_errors
 
-    if point != "plan" and not point.isdigit():
-        fail("point: a frontier point index (0, 1, ...) or `plan`")
     django_ready()
     from accord.patching import selectors, services
 
     with user_errors():
         actor = acting_user(token)
-        plan = services.choose_point(actor=actor, plan=selectors.plan_by_id(actor, plan_id),
-                                     point=None if point == "plan" else int(point))
-    out.print(f"plan #{plan.pk} now shows {'the optimised plan' if plan.chosen_point is None else f'point {point}'}"
-              f" ({plan.status})")
+        plan = services.choose_point(actor=actor, plan=selectors.plan_by_id(actor, plan_id), point=point)
+    label = plan.result["frontier"][point]["label"]
+    out.print(f"plan #{plan.pk} now shows point {point} ({label}); it is {plan.status}")
 
 
 @app.command("sign")
@@ -414,19 +386,19 @@ def forecast_command(
         return
     table = Table("finding", "asset", "due", "planned", "why")
     for r in rows:
-        table.add_row(f"{r.finding_id} {r.title[:50]}", r.hostname, f"{r.due:%Y-%m-%d}", r.planned, r.reason)
+        table.add_row(f"{r.finding_id} {r.title[:50]}", r.hostname, f"{r.due_date:%Y-%m-%d}", r.planned, r.reason)
     out.print(table)
     out.print(f"{len(rows)} finding(s) will breach")
 
 
 @app.command("emergency")
 def emergency_command(
-    emergency_id: Annotated[int, typer.Argument(help="emergency change id (see `accord patch show --json`)")],
+    emergency_id: Annotated[int, typer.Argument(help="emergency change id (see `accord patch emergencies`)")],
     decision: Annotated[str, typer.Argument(help="approve or reject")],
     why: Annotated[str, typer.Option("--why", help="justification (required to reject)")] = "",
     token: str | None = TOKEN,
 ) -> None:
-    """Approve or reject an out-of-window emergency change."""
+    """Approve or reject one out-of-window emergency change."""
     from accord.cli.context import acting_user, django_ready, fail, out, user_errors
 
     if decision not in ("approve", "reject"):
@@ -439,6 +411,82 @@ def emergency_command(
         change = services.decide_emergency(actor=actor, emergency=selectors.emergency_by_id(actor, emergency_id),
                                            approve=decision == "approve", justification=why)
     out.print(f"emergency change {change.pk} on {change.hostname}: {change.status}")
+
+
+@app.command("emergencies")
+def emergencies_command(
+    plan_id: Annotated[int | None, typer.Argument(help="plan id (default: the current plan)")] = None,
+    by: Annotated[str, typer.Option("--by", help="group by action, service or asset")] = "action",
+    decide: Annotated[str | None, typer.Option("--decide", help="approve or reject the group named by --key")] = None,
+    key: Annotated[str | None, typer.Option("--key", help="the action, service or asset the group shares")] = None,
+    why: Annotated[str, typer.Option("--why", help="one reason for the whole group (required to reject)")] = "",
+    token: str | None = TOKEN,
+) -> None:
+    """List a plan's emergency changes by group, or decide a whole group with one reason."""
+    from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+
+    if decide not in (None, "approve", "reject"):
+        fail("--decide: approve or reject")
+    if decide is not None and key is None:
+        fail("--key: name the group to decide (an action, a service or an asset, as listed)")
+    django_ready()
+    from accord.patching import selectors, services
+
+    with user_errors():
+        actor = acting_user(token)
+        plan = _plan_or_current(actor, plan_id)
+        if decide is not None and key is not None:
+            count = services.decide_emergency_group(actor=actor, plan=plan, by=by, key=key,
+                                                    approve=decide == "approve", justification=why)
+            out.print(f"{count} emergency change(s) of plan #{plan.pk} ({by} {key!r}) {decide}d")
+            return
+        groups = selectors.emergency_groups(actor, plan, by)
+    table = Table(by, "undecided / all", "assets", "downtime cost", "expected loss avoided",
+                  title=f"Emergency changes of plan #{plan.pk} by {by}")
+    for g in groups:
+        table.add_row(g.key or "(none)", f"{g.undecided} / {len(g.changes)}", str(g.assets),
+                      money.full(g.downtime_cost, plan.currency), money.full(g.exposure_avoided, plan.currency))
+    out.print(table)
+    out.print(f"decide a group: accord patch emergencies {plan.pk} --by {by} --key NAME --decide approve|reject "
+              "[--why TEXT]")
+
+
+@app.command("job")
+def job_command(
+    plan_id: Annotated[int, typer.Argument(help="plan id")],
+    item_id: Annotated[int, typer.Argument(help="job (item) id, as in `accord patch show --json` items")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    token: str | None = TOKEN,
+) -> None:
+    """One job of a plan, with how its expected loss per day was reached."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.patching import selectors
+
+    with user_errors():
+        actor = acting_user(token)
+        plan = selectors.plan_by_id(actor, plan_id)
+        item = selectors.job_item(actor, plan, item_id)
+        derivation = selectors.job_derivation(plan, item)
+    if as_json:
+        typer.echo(json.dumps({"job": item.job_id, "hostname": item.hostname, "action": item.action,
+                               "risk_per_day": item.risk_per_day, "currency": plan.currency,
+                               "derivation": derivation}, indent=2))
+        return
+    out.print(f"[bold]{item.hostname}[/]: {item.action}")
+    out.print(f"expected loss {money.full(item.risk_per_day, plan.currency)} a day")
+    if derivation is None:
+        out.print("made before exposure was money: no derivation")
+        return
+    out.print(f"loss if compromised {money.full(derivation['loss_if_exploited'], plan.currency)} "
+              f"({derivation['loss_source']})")
+    table = Table("finding", "30-day probability", "source", "daily hazard", "reach", "daily probability",
+                  "loss a day")
+    for f in derivation["findings"]:
+        table.add_row(f["id"], f"{f['p30']:.4f}", f["p30_source"], f"{f['hazard']:.6f}", f"{f['reach']:g}",
+                      f"{f['daily_probability']:.6f}", money.full(f["loss_per_day"], plan.currency, cents=True))
+    out.print(table)
 
 
 @windows_app.command("list")
@@ -523,6 +571,96 @@ def freezes_add(
     with user_errors():
         freeze = services.create_freeze(actor=acting_user(token), start=begin, end=finish, reason=reason)
     out.print(f"[green]✔[/] freeze {freeze.pk}: {freeze}")
+
+
+def _assumption_rows(row: Any, currency: str) -> list[tuple[str, str]]:
+    return [
+        ("reach internet / internal / isolated", f"{row.reach_internet:g} / {row.reach_internal:g} / {row.reach_isolated:g}"),
+        ("KEV floor (30-day probability)", f"{row.kev_floor:g}"),
+        ("no EPSS: none / public PoC / active", f"{row.prior_none:g} / {row.prior_public:g} / {row.prior_active:g}"),
+        ("non-production loss factor", f"{row.non_production_factor:g}"),
+        ("loss of a host nothing values", money.full(row.unvalued_host_loss, currency)),
+        ("objective weight per SLA breach",
+         "default" if row.breach_penalty is None else money.full(row.breach_penalty, currency)),
+    ]
+
+
+@assumptions_app.command("show")
+def assumptions_show(token: str | None = TOKEN) -> None:
+    """The assumptions in force, and a proposal awaiting confirmation."""
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.patching import selectors
+    from accord.risks.selectors import organisation_currency
+
+    with user_errors():
+        state = selectors.assumptions_state(acting_user(token))
+    currency = organisation_currency()
+    for title, row in (("In force", state.in_force), ("Awaiting confirmation", state.pending)):
+        if row is None:
+            continue
+        table = Table("assumption", "value", title=f"{title} (set #{row.pk or 'defaults'})")
+        for name, value in _assumption_rows(row, currency):
+            table.add_row(name, value)
+        out.print(table)
+        if row is state.pending:
+            out.print(f"proposed by {row.proposed_by} ({row.proposed_role.upper()}): "
+                      f"`accord patch assumptions confirm {row.pk}` by the other leader")
+
+
+@assumptions_app.command("propose")
+def assumptions_propose(
+    reach_internet: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    reach_internal: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    reach_isolated: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    kev_floor: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    prior_none: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    prior_public: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    prior_active: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    non_production_factor: Annotated[float | None, typer.Option(min=0, max=1)] = None,
+    unvalued_host_loss: Annotated[float | None, typer.Option(min=0)] = None,
+    breach_penalty: Annotated[float | None, typer.Option(min=0, help="per SLA breach in the objective")] = None,
+    reason: Annotated[str, typer.Option("--reason", help="why the change")] = "",
+    token: str | None = TOKEN,
+) -> None:
+    """Propose new assumptions (the ones not given keep their value); the other leader confirms."""
+    given = {name: value for name, value in locals().items()
+             if name not in ("reason", "token") and value is not None}
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.patching import services
+
+    with user_errors():
+        row = services.propose_assumptions(actor=acting_user(token), reason=reason, **given)
+    out.print(f"[green]✔[/] proposed set #{row.pk}; the {'CIO' if row.proposed_role == 'ciso' else 'CISO'} confirms "
+              f"with `accord patch assumptions confirm {row.pk}`")
+
+
+@assumptions_app.command("confirm")
+def assumptions_confirm(proposal_id: Annotated[int, typer.Argument(help="set id")], token: str | None = TOKEN) -> None:
+    """Confirm a proposal made by the other leader: it is in force for the next plan."""
+    _decide_assumptions(proposal_id, token, confirm=True)
+
+
+@assumptions_app.command("withdraw")
+def assumptions_withdraw(proposal_id: Annotated[int, typer.Argument(help="set id")], token: str | None = TOKEN) -> None:
+    """Withdraw (or decline) a pending proposal."""
+    _decide_assumptions(proposal_id, token, confirm=False)
+
+
+def _decide_assumptions(proposal_id: int, token: str | None, *, confirm: bool) -> None:
+    from accord.cli.context import acting_user, django_ready, out, user_errors
+
+    django_ready()
+    from accord.patching import selectors, services
+
+    decide = services.confirm_assumptions if confirm else services.withdraw_assumptions
+    with user_errors():
+        actor = acting_user(token)
+        decide(actor=actor, proposal=selectors.assumptions_by_id(actor, proposal_id))
+    out.print(f"[green]✔[/] set #{proposal_id} is in force" if confirm else f"set #{proposal_id} withdrawn")
 
 
 def _moment(option: str, text: str) -> Any:

@@ -26,6 +26,8 @@ class ServiceSpec:
     hosts: tuple[tuple[str, str, str, int], ...]  # (role, kind, operating system, count) in production
     exposed_roles: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    loss_if_compromised: int | None = None  # the owner's estimate; None: the default by tier
+    isolated_roles: tuple[str, ...] = ()  # hosts on a segregated network
 
 
 RHEL, UBUNTU, WIN, SLES = "Red Hat Enterprise Linux 9.4", "Ubuntu 22.04 LTS", "Windows Server 2022", "SUSE Linux Enterprise 15 SP5"
@@ -47,7 +49,8 @@ SERVICES: tuple[ServiceSpec, ...] = (
                 ("web",), ("pci",)),
     ServiceSpec("Payments & Billing", "pay", 1, "high", 22000, "Application Development: Commerce", "10.14.0.0/24",
                 "Invoicing, card and SEPA payments, dunning.",
-                (("app", "server", RHEL, 4), ("db", "database", RHEL, 2), ("hsm-gw", "server", RHEL, 2)), (), ("pci", "sox")),
+                (("app", "server", RHEL, 4), ("db", "database", RHEL, 2), ("hsm-gw", "server", RHEL, 2)), (), ("pci", "sox"),
+                2_400_000, ("hsm-gw",)),
     ServiceSpec("Identity & Access", "idm", 1, "high", 35000, "Platform Engineering", "10.15.0.0/24",
                 "Active Directory, single sign-on and privileged access for everyone.",
                 (("dc", "server", WIN, 6), ("sso", "server", RHEL, 3), ("pam", "server", WIN, 2)), ("sso",), ("crown-jewel",)),
@@ -63,7 +66,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
                 (("app", "server", WIN, 3), ("db", "database", WIN, 1))),
     ServiceSpec("HR & Payroll", "hr", 2, "medium", 4200, "ERP Competence Centre", "10.19.0.0/24",
                 "Personnel records, time tracking and payroll runs.",
-                (("app", "server", WIN, 3), ("db", "database", WIN, 1)), (), ("gdpr",)),
+                (("app", "server", WIN, 3), ("db", "database", WIN, 1)), (), ("gdpr",), 850_000),
     ServiceSpec("Data Warehouse & BI", "dwh", 3, "low", 2500, "Data & Analytics", "10.20.0.0/24",
                 "Reporting, forecasting and management dashboards.",
                 (("etl", "server", UBUNTU, 4), ("db", "database", UBUNTU, 3), ("bi", "server", WIN, 2))),
@@ -135,6 +138,7 @@ def build_organisation(context: DemoContext) -> str:
             actor=actor, name=spec.name, description=spec.description, owner=owners[spec.team],
             criticality_tier=spec.tier, downtime_cost_per_hour=Decimal(spec.downtime_per_hour),
             mission_impact=spec.impact,
+            loss_if_compromised=None if spec.loss_if_compromised is None else Decimal(spec.loss_if_compromised),
         )
         hosts = list(ipaddress.ip_network(spec.subnet).hosts())
         next_ip = 10
@@ -151,6 +155,7 @@ def build_organisation(context: DemoContext) -> str:
                     ip_address=str(hosts[next_ip]), kind=kind, environment=environment,
                     operating_system=operating_system, business_service=service, team=teams[owning_team],
                     internet_exposed=environment == "production" and role in spec.exposed_roles,
+                    isolated=role in spec.isolated_roles,
                     tags=_tags(spec.prefix, *spec.tags, "internet" if role in spec.exposed_roles else ""),
                 )
                 next_ip += 1
@@ -165,7 +170,8 @@ def build_organisation(context: DemoContext) -> str:
                                  operating_system={"fw": "FortiOS 7.2", "sw": "Cisco IOS XE 17.9",
                                                    "wlc": "Cisco AireOS 8.10"}[device],
                                  team=network, internet_exposed=device == "fw" and n == 1,
-                                 tags=_tags(site, "network"))
+                                 # switches are managed from the segregated management network
+                                 isolated=device == "sw", tags=_tags(site, "network"))
                 asset_count += 1
 
     desk = teams["Service Desk & End-User Computing"]

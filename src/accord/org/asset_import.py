@@ -2,8 +2,10 @@
 
 Columns (header row required, names case-insensitive, order free):
   hostname (required), ip_address, kind, environment, operating_system, business_service (name),
-  team (name), internet_exposed (yes/no, true/false, 1/0), tags (separated by ';').
-Rows whose hostname already exists update that asset; the others create one.
+  team (name), internet_exposed and isolated (yes/no, true/false, 1/0), tags (separated by ';').
+Rows whose hostname already exists update that asset, in the columns the file has (a file without
+`isolated` leaves every asset's `isolated` as it was); the others create one, with defaults for
+the columns the file lacks.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from accord.core.permissions import require
 from accord.org.models import Asset, AssetKind, BusinessService, Environment, Team, normalise_tags
 
 COLUMNS = ("hostname", "ip_address", "kind", "environment", "operating_system", "business_service",
-           "team", "internet_exposed", "tags")
+           "team", "internet_exposed", "isolated", "tags")
 _TRUE, _FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
 
 
@@ -42,6 +44,7 @@ class AssetImportReport:
 class _Row:
     line: int
     values: dict[str, Any]
+    columns: frozenset[str]  # the columns the file has: only these update an existing asset
 
 
 class _RowValidator(ProblemList):
@@ -68,14 +71,21 @@ class _RowValidator(ProblemList):
             self.add(line, column, f"no {column.replace('_', ' ')} named {value.strip()!r}")
         return found
 
+    def _yes_no(self, line: int, column: str, cells: dict[str, str]) -> bool:
+        value = cells.get(column, "").strip().lower()
+        if value not in _TRUE | _FALSE:
+            self.add(line, column, f"{value!r} is not yes/no")
+        return value in _TRUE
+
     def row(self, line: int, cells: dict[str, str]) -> _Row | None:
         before = len(self.problems)
         hostname = cells.get("hostname", "").strip().lower()
         if not hostname:
             self.add(line, "hostname", "required")
-        exposed = cells.get("internet_exposed", "").strip().lower()
-        if exposed not in _TRUE | _FALSE:
-            self.add(line, "internet_exposed", f"{exposed!r} is not yes/no")
+        exposed = self._yes_no(line, "internet_exposed", cells)
+        isolated = self._yes_no(line, "isolated", cells)
+        if exposed and isolated:
+            self.add(line, "isolated", "an internet-exposed asset cannot be isolated")
         values = {
             "hostname": hostname,
             "ip_address": cells.get("ip_address", "").strip() or None,
@@ -85,7 +95,8 @@ class _RowValidator(ProblemList):
             "operating_system": cells.get("operating_system", "").strip(),
             "business_service": self._lookup(line, "business_service", cells.get("business_service", ""), self.services),
             "team": self._lookup(line, "team", cells.get("team", ""), self.teams),
-            "internet_exposed": exposed in _TRUE,
+            "internet_exposed": exposed,
+            "isolated": isolated,
             "tags": normalise_tags(cells.get("tags", "")),
         }
         candidate = Asset(**values)
@@ -94,7 +105,7 @@ class _RowValidator(ProblemList):
         except DjangoValidationError as exc:
             for column, messages in exc.message_dict.items():
                 self.add(line, column, " ".join(messages))
-        return _Row(line, values) if len(self.problems) == before else None
+        return _Row(line, values, frozenset(cells)) if len(self.problems) == before else None
 
 
 def import_assets_csv(*, actor: Any, file: IO[bytes], filename: str) -> AssetImportReport:
@@ -124,7 +135,8 @@ def _apply(actor: Any, rows: list[_Row], report: AssetImportReport) -> None:
             continue
         before = audit.snapshot(asset)
         for name, value in row.values.items():
-            setattr(asset, name, value)
+            if name in row.columns:
+                setattr(asset, name, value)
         after = audit.snapshot(asset)
         if after == before:
             report.unchanged += 1
@@ -146,5 +158,5 @@ def example_csv() -> str:
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     writer.writerow(["erp-db-01", "10.20.1.11", "database", "production", "Red Hat Enterprise Linux 9",
-                     "ERP", "Platform Engineering", "no", "erp;pci"])
+                     "ERP", "Platform Engineering", "no", "no", "erp;pci"])
     return out.getvalue()

@@ -12,7 +12,8 @@ from accord.org.models import Asset, BusinessService, Person, Team
 class BusinessServiceForm(forms.ModelForm):
     class Meta:
         model = BusinessService
-        fields = ["name", "description", "owner", "criticality_tier", "downtime_cost_per_hour", "mission_impact"]
+        fields = ["name", "description", "owner", "criticality_tier", "downtime_cost_per_hour", "mission_impact",
+                  "loss_if_compromised"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -35,7 +36,7 @@ class AssetForm(forms.ModelForm):
     class Meta:
         model = Asset
         fields = ["hostname", "ip_address", "kind", "environment", "operating_system", "business_service",
-                  "team", "internet_exposed", "tags"]
+                  "team", "internet_exposed", "isolated", "tags"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

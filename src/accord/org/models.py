@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -70,6 +71,12 @@ class Person(TimestampedModel):
         return self.name
 
 
+# Hours of the service's cost of downtime that one compromised host costs when the owner has not
+# estimated it: containment, rebuild and recovery, with more at stake the more critical the service.
+# An assumption, shown wherever the default is used (docs/patch-planner.md).
+COMPROMISE_HOURS_BY_TIER = {1: 48, 2: 24, 3: 12, 4: 8}
+
+
 class BusinessService(TimestampedModel):
     name = models.CharField(max_length=150, unique=True)
     description = models.TextField(blank=True)
@@ -83,12 +90,29 @@ class BusinessService(TimestampedModel):
         max_length=8, choices=MissionImpact.choices, default=MissionImpact.MEDIUM,
         help_text="SSVC mission & well-being level used to prioritise vulnerabilities.",
     )
+    loss_if_compromised = models.DecimalField(
+        max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="What one compromised host of this service costs (containment, rebuild, recovery, data), "
+                  "in the organisation's currency. Empty: hours of downtime cost by tier (48, 24, 12, 8).",
+    )
 
     class Meta:
         ordering = ["criticality_tier", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def default_loss_if_compromised(self) -> float:
+        return float(self.downtime_cost_per_hour) * COMPROMISE_HOURS_BY_TIER.get(self.criticality_tier, 12)
+
+    def compromise_estimate(self) -> tuple[float, str]:
+        """The loss if one host is compromised, and where the figure comes from."""
+        if self.loss_if_compromised is not None:
+            return float(self.loss_if_compromised), f"service {self.name}: owner's estimate"
+        hours = COMPROMISE_HOURS_BY_TIER.get(self.criticality_tier, 12)
+        return (self.default_loss_if_compromised,
+                f"service {self.name}: default, {hours} h of its downtime cost (tier {self.criticality_tier})")
 
 
 class Asset(TimestampedModel):
@@ -102,6 +126,10 @@ class Asset(TimestampedModel):
     )
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="assets")
     internet_exposed = models.BooleanField(default=False)
+    isolated = models.BooleanField(
+        default=False, help_text="On a segregated network with no route from user or internet networks "
+                                 "(OT, air-gapped or management enclave).",
+    )
     # Stored as ",tag1,tag2," so that `tags__contains=",tag,"` filters exactly on SQLite and PostgreSQL alike.
     tags = models.CharField(max_length=500, blank=True, default="")
     discovered_by_scan = models.BooleanField(
@@ -118,6 +146,15 @@ class Asset(TimestampedModel):
 
     def __str__(self) -> str:
         return self.hostname
+
+    def clean(self) -> None:
+        if self.internet_exposed and self.isolated:
+            raise ValidationError({"isolated": "an internet-exposed asset cannot be isolated"})
+
+    @property
+    def reach(self) -> str:
+        """internet, internal or isolated: how an attacker can get to it."""
+        return "internet" if self.internet_exposed else "isolated" if self.isolated else "internal"
 
     @property
     def tag_list(self) -> list[str]:

@@ -56,6 +56,8 @@ class ServiceOut(Schema):
     criticality_tier: int
     downtime_cost_per_hour: Decimal
     mission_impact: str
+    loss_if_compromised: Decimal | None = Field(description="owner's estimate; null: the default below")
+    default_loss_if_compromised: float = Field(description="hours of downtime cost by tier (48, 24, 12, 8)")
 
 
 class ServiceIn(InputSchema):
@@ -65,6 +67,7 @@ class ServiceIn(InputSchema):
     criticality_tier: int = 3
     downtime_cost_per_hour: Decimal = Field(default=Decimal(0), ge=0, max_digits=14, decimal_places=2)
     mission_impact: str = "medium"
+    loss_if_compromised: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
 
 
 class ServicePatch(InputSchema):
@@ -74,6 +77,7 @@ class ServicePatch(InputSchema):
     criticality_tier: int | None = None
     downtime_cost_per_hour: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
     mission_impact: str | None = None
+    loss_if_compromised: Decimal | None = Field(default=None, ge=0, max_digits=16, decimal_places=2)
 
 
 class AssetOut(Schema):
@@ -86,6 +90,7 @@ class AssetOut(Schema):
     business_service_id: DbId | None
     team_id: DbId | None
     internet_exposed: bool
+    isolated: bool
     tags: list[str] = Field(alias="tag_list")
     discovered_by_scan: bool
     created_at: dt.datetime
@@ -101,6 +106,7 @@ class AssetIn(InputSchema):
     business_service_id: DbId | None = None
     team_id: DbId | None = None
     internet_exposed: bool = False
+    isolated: bool = False
     tags: list[str] = []
 
 
@@ -113,6 +119,7 @@ class AssetPatch(InputSchema):
     business_service_id: DbId | None = None
     team_id: DbId | None = None
     internet_exposed: bool | None = None
+    isolated: bool | None = None
     tags: list[str] | None = None
 
 

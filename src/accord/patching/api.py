@@ -1,5 +1,6 @@
 """Patch planner API: windows, freezes, clusters (CRUD), plans (generate, read, choose a point, sign,
-void), exports of the agreed plan (iCalendar, CSV tickets), the SLA forecast and emergency changes."""
+void), a job's derivation, exports of the agreed plan (iCalendar, CSV tickets), the SLA forecast,
+emergency changes (one by one and by group) and the exposure assumptions."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from accord.org.models import Asset
 from accord.patching import exports, selectors, services
 from accord.patching.models import PatchPlan
 from accord.patching.schemas import (
+    AssumptionsIn,
+    AssumptionsOut,
+    AssumptionsStateOut,
     ChooseIn,
     ClusterIn,
     ClusterOut,
@@ -27,7 +31,10 @@ from accord.patching.schemas import (
     FreezeOut,
     FreezePatch,
     GenerateIn,
+    GroupDecisionIn,
+    GroupDecisionOut,
     IcsFileOut,
+    JobOut,
     PlanOut,
     PlanQuery,
     PlanSummaryOut,
@@ -159,7 +166,7 @@ def plan_document(actor: Any, plan: PatchPlan) -> dict[str, Any]:
     greedy, points = selectors.tradeoff_points(plan)
     result = plan.result
     return {
-        **{f: getattr(plan, f) for f in ("id", "status", "status_reason", "starts_at", "horizon_days",
+        **{f: getattr(plan, f) for f in ("id", "status", "status_reason", "starts_at", "horizon_days", "currency",
                                          "disruption_budget", "chosen_point", "time_limit", "duration_seconds",
                                          "engine_version", "inputs_hash", "created_at")},
         "created_by": plan.created_by,
@@ -167,8 +174,12 @@ def plan_document(actor: Any, plan: PatchPlan) -> dict[str, Any]:
         "greedy": {k: greedy[k] for k in ("exposure", "disruption_cost", "sla_breaches")},
         "bound": result.get("bound"), "gap": result.get("gap"),
         "solver_status": result.get("status", ""), "notes": result.get("notes", []),
-        "points": [{"point": p.index, "label": p.label, "budget": p.budget, "exposure": p.exposure,
-                    "disruption_cost": p.disruption_cost, "sla_breaches": p.sla_breaches, "chosen": p.chosen}
+        "breach_penalty": result.get("breach_penalty"), "recommended": result.get("recommended"),
+        "recommended_reason": result.get("recommended_reason", ""),
+        "points": [{"point": p.index, "kind": p.kind, "label": p.label, "price": p.price, "budget": p.budget,
+                    "exposure": p.exposure, "disruption_cost": p.disruption_cost, "total_cost": p.total_cost,
+                    "sla_breaches": p.sla_breaches, "gap": p.gap, "buys": p.buys, "chosen": p.chosen,
+                    "recommended": p.recommended}
                    for p in points],
         "signatures": list(selectors.signatures_of(actor, plan)),
         "items": list(selectors.items_of(actor, plan)),
@@ -254,6 +265,55 @@ def export_ics(request: HttpRequest, plan_id: DbId, name: Text) -> Any:
 def list_emergencies(request: HttpRequest, plan_id: DbId) -> Any:
     actor = acting_user(request)
     return selectors.emergencies_of(actor, selectors.plan_by_id(actor, plan_id))
+
+
+@router.post("/plans/{plan_id}/emergencies/decide", response={200: GroupDecisionOut, **REFUSALS}, auth=SIGN)
+def decide_emergency_group(request: HttpRequest, plan_id: DbId, payload: GroupDecisionIn) -> Any:
+    """Approve or reject, with one reason, every undecided emergency change sharing an action, a
+    business service or an asset."""
+    actor = acting_user(request)
+    decided = services.decide_emergency_group(actor=actor, plan=selectors.plan_by_id(actor, plan_id), by=payload.by,
+                                              key=payload.key, approve=payload.approve,
+                                              justification=payload.justification)
+    return {"decided": decided}
+
+
+@router.get("/plans/{plan_id}/jobs/{job}", response={200: JobOut, **REFUSALS}, auth=READ)
+def get_job(request: HttpRequest, plan_id: DbId, job: DbId) -> Any:
+    """One job of the plan (by its item id) with the derivation of its expected loss per day."""
+    actor = acting_user(request)
+    plan = selectors.plan_by_id(actor, plan_id)
+    item = selectors.job_item(actor, plan, job)
+    item.currency = plan.currency  # type: ignore[attr-defined]  # read by JobOut beside the item's own fields
+    item.derivation = selectors.job_derivation(plan, item)  # type: ignore[attr-defined]
+    return item
+
+
+# Exposure assumptions --------------------------------------------------------------------------
+
+@router.get("/assumptions", response={200: AssumptionsStateOut, **REFUSALS}, auth=READ)
+def get_assumptions(request: HttpRequest) -> Any:
+    state = selectors.assumptions_state(acting_user(request))
+    return {"in_force": state.in_force, "pending": state.pending}
+
+
+@router.post("/assumptions", response={201: AssumptionsOut, **REFUSALS}, auth=SIGN)
+def propose_assumptions(request: HttpRequest, payload: AssumptionsIn) -> Any:
+    """Propose exposure assumptions (factors left out keep their value in force); the other leader confirms."""
+    fields = payload.dict(exclude_unset=True)
+    return Status(201, services.propose_assumptions(actor=acting_user(request), **fields))
+
+
+@router.post("/assumptions/{proposal_id}/confirm", response={200: AssumptionsOut, **REFUSALS}, auth=SIGN)
+def confirm_assumptions(request: HttpRequest, proposal_id: DbId) -> Any:
+    actor = acting_user(request)
+    return services.confirm_assumptions(actor=actor, proposal=selectors.assumptions_by_id(actor, proposal_id))
+
+
+@router.post("/assumptions/{proposal_id}/withdraw", response={200: AssumptionsOut, **REFUSALS}, auth=SIGN)
+def withdraw_assumptions(request: HttpRequest, proposal_id: DbId) -> Any:
+    actor = acting_user(request)
+    return services.withdraw_assumptions(actor=actor, proposal=selectors.assumptions_by_id(actor, proposal_id))
 
 
 @router.post("/emergencies/{emergency_id}/approve", response={200: EmergencyOut, **REFUSALS}, auth=SIGN)

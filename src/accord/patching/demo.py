@@ -54,6 +54,6 @@ def build_patching(context: Any) -> str:
                    if a.environment == "production"]
         services.create_cluster(actor=actor, name=name, max_down=max_down, members=members)
     with _stdout_to_stderr():  # HiGHS prints its banner on stdout, which carries the demo's summary
-        plan = services.generate_plan(actor=actor, horizon_days=WEEKS * 7, time_limit=1.0, frontier_points=4)
+        plan = services.generate_plan(actor=actor, horizon_days=WEEKS * 7, time_limit=5.0, frontier_points=5)
     return (f"{windows} maintenance windows, 1 freeze, {len(CLUSTERS)} clusters, proposed patch plan #{plan.pk} "
             f"({len(plan.jobs)} jobs)")

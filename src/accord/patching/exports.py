@@ -15,6 +15,7 @@ from accord.core.csv_files import safe_cell
 from accord.core.errors import ValidationFailed
 from accord.core.permissions import HasCapabilities
 from accord.patching.models import PatchPlan, PlanItem, PlanStatus
+from accord.patching.planning import instance_of
 from accord.patching.selectors import CalendarRow, calendar
 
 CRLF = "\r\n"
@@ -123,14 +124,16 @@ def plan_ics_files(viewer: HasCapabilities, plan: PatchPlan) -> list[IcsFile]:
 # CSV change tickets ------------------------------------------------------------------------------
 
 TICKET_COLUMNS = ("ticket", "window", "window_start", "window_end", "asset", "service", "action", "findings",
-                  "cves", "minutes", "reboot", "risk_removed")
+                  "cves", "minutes", "reboot", "expected_loss_removed", "currency")
 
 
 def tickets_csv(viewer: HasCapabilities, plan: PatchPlan) -> str:
-    """One change ticket per scheduled job. `risk_removed` is the job's risk weight per day times the
-    days between its window and the end of the horizon: the exposure the change takes away compared
-    with leaving it open for the whole plan."""
+    """One change ticket per scheduled job. `expected_loss_removed` is the expected loss the change
+    takes away compared with leaving the job open for the whole plan (the same rule as the plan's
+    figures), in `currency`."""
     _require_agreed(plan)
+    instance = instance_of(plan)
+    jobs = {j.id: j for j in instance.jobs}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(TICKET_COLUMNS)
@@ -138,11 +141,12 @@ def tickets_csv(viewer: HasCapabilities, plan: PatchPlan) -> str:
     for row in calendar(viewer, plan, only_used=True):
         for item in row.items:
             number += 1
-            days_left = (plan.ends_at - row.start).total_seconds() / 86_400
+            job = jobs[item.job_id]
+            removed = instance.exposure(job, None) - instance.exposure(job, instance.window_by_id[item.window_key])
             cves = sorted({c for f in item.findings for c in f.get("cves", [])})
             writer.writerow([safe_cell(v) for v in (
                 f"ACC-P{plan.pk}-{number:04d}", row.name, row.start.isoformat(), row.end.isoformat(), item.hostname,
                 item.service_name, item.action, " ".join(str(f["id"]) for f in item.findings), " ".join(cves),
-                f"{item.minutes:g}", "yes" if item.reboot else "no", f"{item.risk_per_day * days_left:.2f}",
+                f"{item.minutes:g}", "yes" if item.reboot else "no", f"{removed:.2f}", plan.currency,
             )])
     return buffer.getvalue()

@@ -8,7 +8,8 @@ the calendar, the exports and the SLA forecast.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from accord.core import clock
 from accord.core.models import TimestampedModel
 from accord.engine.patching.recurrence import expand_rrule
 from accord.org.models import Asset, BusinessService
@@ -116,14 +118,74 @@ class PlanStatus(models.TextChoices):
     VOID = "void", "Void"
 
 
+class AssumptionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed, awaiting confirmation"
+    ACTIVE = "active", "In force"
+    SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+def _probability(**kwargs: Any) -> models.FloatField:
+    return models.FloatField(validators=[MinValueValidator(0.0), MaxValueValidator(1.0)], **kwargs)
+
+
+class ExposureAssumptions(models.Model):
+    """The factors that turn open findings into expected loss per day (docs/patch-planner.md,
+    "Exposure in money"). The CISO or the CIO proposes a set; it is in force once the other confirms.
+    Rows are never edited: each change is a new row, so every plan names the set it was made with."""
+
+    reach_internet = _probability(default=0.5, help_text="Reach factor of an internet-exposed asset.")
+    reach_internal = _probability(default=0.05, help_text="Reach factor of an internal asset.")
+    reach_isolated = _probability(default=0.01, help_text="Reach factor of an isolated asset.")
+    kev_floor = _probability(default=0.2, help_text="Least 30-day exploitation probability of a KEV finding.")
+    prior_none = _probability(default=0.001, help_text="30-day probability without EPSS, SSVC exploitation none.")
+    prior_public = _probability(default=0.02, help_text="30-day probability without EPSS, public proof of concept.")
+    prior_active = _probability(default=0.2, help_text="30-day probability without EPSS, active exploitation.")
+    non_production_factor = _probability(
+        default=0.25, help_text="Loss of a staging, test or development asset relative to production.")
+    unvalued_host_loss = models.FloatField(
+        default=10_000.0, validators=[MinValueValidator(0.0), MaxValueValidator(1e15)],
+        help_text="Loss if a host is compromised when no risk scenario or business service values it.")
+    breach_penalty = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1e15)],
+        help_text="What the optimiser counts per SLA breach (a priority, not a loss). Empty: the expected "
+                  "loss of leaving the riskiest job open for the whole horizon.")
+    reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=AssumptionStatus.choices, default=AssumptionStatus.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_role = models.CharField(max_length=8)
+    proposed_at = models.DateTimeField()
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    FACTORS = ("reach_internet", "reach_internal", "reach_isolated", "kev_floor", "prior_none", "prior_public",
+               "prior_active", "non_production_factor", "unvalued_host_loss", "breach_penalty")
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name_plural = "exposure assumptions"
+
+    def __str__(self) -> str:
+        return f"exposure assumptions #{self.pk} ({self.status})"
+
+    def factors(self) -> dict[str, float | None]:
+        return {name: getattr(self, name) for name in self.FACTORS}
+
+
 class PatchPlan(models.Model):
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.PROPOSED)
     starts_at = models.DateTimeField()
     horizon_days = models.PositiveIntegerField()
     disruption_budget = models.FloatField(null=True, blank=True)
     time_limit = models.FloatField()
-    # None: the plan solved under `disruption_budget`; otherwise an index into result["frontier"].
+    # An index into result["frontier"]: the point whose schedule is the plan (None only in plans made
+    # before engine 2.0, where it meant "the plan solved under the budget").
     chosen_point = models.IntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=8, blank=True, help_text="Of every amount in the plan; empty in plans "
+                                "made before exposure was money (an index then).")
+    assumptions = models.ForeignKey(ExposureAssumptions, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="plans", help_text="The assumptions in force (none: the defaults).")
     instance = models.JSONField(help_text="The engine instance, as `accord patch plan --instance` reads it.")
     jobs = models.JSONField(help_text="Per job: asset, service, action and the findings it closes.")
     windows = models.JSONField(default=dict, help_text="Per window occurrence: window id, name, start, end.")
@@ -207,11 +269,20 @@ class PlanItem(models.Model):
     def deferred(self) -> bool:
         return not self.window_key
 
+    @property
+    def due_day(self) -> date | None:
+        """The day the job is due, in the organisation's calendar (`due` is the end of that day)."""
+        return None if self.due is None else clock.day_ending_at(self.due)
+
 
 class EmergencyStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     APPROVED = "approved", "Approved"
     REJECTED = "rejected", "Rejected"
+
+
+# How emergency changes are grouped to be decided together: grouping -> EmergencyChange field.
+EMERGENCY_GROUPS = {"action": "action", "service": "service_name", "asset": "hostname"}
 
 
 class EmergencyChange(models.Model):
@@ -220,6 +291,7 @@ class EmergencyChange(models.Model):
     plan = models.ForeignKey(PatchPlan, on_delete=models.CASCADE, related_name="emergencies")
     job_id = models.CharField(max_length=400)
     hostname = models.CharField(max_length=253)
+    service_name = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=300)
     due = models.DateTimeField()
     change_by = models.DateTimeField()
@@ -238,3 +310,8 @@ class EmergencyChange(models.Model):
 
     def __str__(self) -> str:
         return f"emergency change {self.hostname}: {self.action}"
+
+    @property
+    def due_day(self) -> date:
+        """The day the job is due, in the organisation's calendar (`due` is the end of that day)."""
+        return clock.day_ending_at(self.due)

@@ -12,12 +12,11 @@ The rules (also in docs/patch-planner.md, "Product"):
   or the asset runs Windows.
 * An asset's downtime costs its business service's cost of downtime per hour when the asset is in
   production; non-production assets and assets without a service cost nothing to reboot.
-* Risk weight per job per day = sum over its findings of
-  `DECISION_WEIGHT[decision] x (1 + 4 x KEV) x (1 + 9 x EPSS) x (1 + L / L_typical)`, where L is
-  the mean annual loss of the open risk scenarios that name the finding's asset (0 for none) and
-  L_typical the median annual loss of open scenarios. A finding on an asset of a scenario as costly
-  as the typical one weighs twice as much; one through which no quantified risk runs is unchanged.
-* A finding is due at the end of its SLA due date (in the server's time zone).
+* A job's risk per day is money: the expected loss per day its findings add, in the organisation's
+  currency (`accord.patching.exposure`: EPSS as a daily hazard, the asset's reach, the loss if the
+  asset is compromised from its risk scenarios or business service; findings on one asset combine
+  so that the asset never costs more per day than its loss if exploited).
+* A finding is due at the end of its SLA due date (in the organisation's time zone).
 * Windows serve the assets of their business service and/or carrying their tag (both: the
   intersection). Each asset gets the engine group "the set of windows that serve it", so an engine
   window serves exactly the assets its definition matches.
@@ -29,13 +28,14 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from accord import __version__
-from accord.engine.patching.instance import instance_to_json
+from accord.core import clock
+from accord.engine.patching import ENGINE_VERSION
+from accord.engine.patching.instance import instance_to_json, parse_instance
 from accord.engine.patching.jobs import Finding as EngineFinding
 from accord.engine.patching.jobs import group_findings
 from accord.engine.patching.model import Asset as EngineAsset
@@ -46,15 +46,10 @@ from accord.engine.patching.model import Window as EngineWindow
 from accord.engine.patching.recurrence import expand_rrule
 from accord.org import selectors as org_selectors
 from accord.org.models import Asset
-from accord.patching.models import Cluster, Freeze, MaintenanceWindow
+from accord.patching.exposure import assumptions_in_force, derivation, price_findings
+from accord.patching.models import Cluster, ExposureAssumptions, Freeze, MaintenanceWindow, PatchPlan
 from accord.risks import selectors as risk_selectors
 from accord.vulns import selectors as vuln_selectors
-
-ENGINE_VERSION = f"accord-patching {__version__}"
-
-DECISION_WEIGHT = {"track": 1.0, "track*": 2.0, "attend": 5.0, "act": 10.0}
-KEV_FACTOR = 4.0  # a KEV finding weighs (1 + 4) = 5 times as much
-EPSS_FACTOR = 9.0  # EPSS 1.0 weighs (1 + 9) = 10 times as much as EPSS 0
 
 
 @dataclass(frozen=True)
@@ -78,13 +73,6 @@ _REBOOT_HINT = re.compile(
 )
 
 
-def risk_per_day(decision: str, kev: bool, epss: float | None, scenario_uplift: float = 1.0) -> float:
-    """The daily risk weight of one open finding (see the module docstring)."""
-    base = DECISION_WEIGHT.get(decision, DECISION_WEIGHT["track"])
-    exploitability = (1.0 + KEV_FACTOR * bool(kev)) * (1.0 + EPSS_FACTOR * min(max(epss or 0.0, 0.0), 1.0))
-    return base * exploitability * scenario_uplift
-
-
 def action_of(solution: str, rule_id: str, title: str) -> str:
     text = " ".join((solution or "").split()).strip()
     if text:
@@ -104,11 +92,8 @@ def needs_reboot(kind: str, operating_system: str, action: str, title: str) -> b
 
 
 def due_moment(due_date: Any) -> datetime | None:
-    """End of the due day in the server's time zone, in UTC."""
-    if due_date is None:
-        return None
-    local = datetime.combine(due_date + timedelta(days=1), time(0), tzinfo=timezone.get_default_timezone())
-    return local.astimezone(UTC)
+    """End of the due day in the organisation's time zone, in UTC (the one rule: `accord.core.clock`)."""
+    return None if due_date is None else clock.end_of_day(due_date)
 
 
 def window_matches(window: MaintenanceWindow, asset: Asset) -> bool:
@@ -134,8 +119,9 @@ def occurrences(window: MaintenanceWindow, since: datetime, until: datetime) -> 
 @dataclass
 class PlanningInputs:
     instance: Instance
-    jobs: dict[str, dict[str, Any]]  # job id -> asset, hostname, service, action, findings
+    jobs: dict[str, dict[str, Any]]  # job id -> asset, hostname, service, action, findings, derivation
     windows: dict[str, dict[str, Any]]  # engine window id -> window pk, name, start, end
+    assumptions: ExposureAssumptions
     unserved_assets: list[str] = field(default_factory=list)  # hostnames with findings but no window
 
     @property
@@ -143,8 +129,8 @@ class PlanningInputs:
         return instance_to_json(self.instance)
 
     def inputs_hash(self) -> str:
-        canonical = json.dumps({"instance": self.instance_json, "engine": ENGINE_VERSION}, sort_keys=True,
-                               separators=(",", ":"))
+        canonical = json.dumps({"instance": self.instance_json, "engine": ENGINE_VERSION,
+                                "assumptions": self.assumptions.factors()}, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -156,11 +142,15 @@ def planning_start() -> datetime:
 
 def build_inputs(viewer: Any, *, start: datetime, horizon_days: int, budget: float | None = None) -> PlanningInputs:
     """Read windows, freezes, clusters, assets and open findings; return the engine instance."""
+    currency = risk_selectors.organisation_currency()
     end = start + timedelta(days=horizon_days)
     findings = list(vuln_selectors.open_findings_for_planning(viewer))
-    scenario_loss = risk_selectors.scenario_loss_by_asset(viewer)
     asset_ids = {f["asset_id"] for f in findings}
-    assets = {a.pk: a for a in org_selectors.assets_visible_to(viewer).filter(pk__in=asset_ids)}
+    assets = {a.pk: a for a in org_selectors.assets_visible_to(viewer).filter(pk__in=asset_ids)
+              .select_related("business_service")}
+    assumptions = assumptions_in_force()
+    priced = price_findings(findings, assets, risk_selectors.scenario_shares_by_asset(viewer), assumptions)
+    routes = {f.finding: f for p in priced.values() for f in p.exposure.findings}
     windows = list(MaintenanceWindow.objects.order_by("pk"))
     clusters = list(Cluster.objects.order_by("pk").prefetch_related("members"))
     cluster_of = {m.pk: c.name for c in clusters for m in c.members.all()}
@@ -204,7 +194,7 @@ def build_inputs(viewer: Any, *, start: datetime, horizon_days: int, budget: flo
         engine_findings.append(EngineFinding(
             id=str(row["id"]), asset=owner.hostname, action=key, minutes=profile.job_minutes,
             reboot=needs_reboot(owner.kind, owner.operating_system, action, row["title"]),
-            risk_per_day=risk_per_day(row["decision"], row["kev"], row["epss"], scenario_loss.uplift(owner.pk)),
+            risk_per_day=routes[str(row["id"])].loss_per_day, loss_cap=routes[str(row["id"])].loss_cap,
             due=due_moment(row["due_date"]),
             kev=row["kev"], decision=row["decision"] or None,
         ))
@@ -223,12 +213,25 @@ def build_inputs(viewer: Any, *, start: datetime, horizon_days: int, budget: flo
         jobs[job.id] = {"asset": asset.pk, "hostname": asset.hostname,
                         "service": asset.business_service.name if asset.business_service else "",
                         "action": actions[job.id.rsplit("/", 1)[1]],
-                        "findings": [details[f] for f in grouped.findings]}
+                        "findings": [details[f] for f in grouped.findings],
+                        "derivation": derivation(priced[asset.pk], list(grouped.findings))}
     used_groups = {g for w in engine_windows for g in w.groups}
     unserved = sorted({a.id for a in engine_assets if a.group not in used_groups})
     instance = Instance(start=start, horizon_days=float(horizon_days), windows=tuple(engine_windows),
                         assets=tuple(engine_assets), jobs=tuple(engine_jobs),
                         freezes=tuple(EngineFreeze(f.start, f.end, f"F{f.pk}") for f in Freeze.objects.order_by("pk")),
                         clusters=tuple(EngineCluster(c.name, c.max_down) for c in clusters),
-                        disruption_budget=budget)
-    return PlanningInputs(instance, jobs, window_info, unserved)
+                        disruption_budget=budget, breach_penalty=assumptions.breach_penalty,
+                        currency=currency)
+    return PlanningInputs(instance, jobs, window_info, assumptions, unserved)
+
+
+def instance_of(plan: PatchPlan) -> Instance:
+    return parse_instance(plan.instance)
+
+
+def assignment_of(plan: PatchPlan, point: int | None = None) -> dict[str, str | None]:
+    """job id -> engine window id (None when deferred) at `point` (default: the chosen one)."""
+    point = plan.chosen_point if point is None else point
+    stored = plan.result["plan"] if point is None else plan.result["frontier"][point]["plan"]
+    return {job: None if window == "deferred" else window for job, window in stored.items()}

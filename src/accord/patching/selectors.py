@@ -9,12 +9,18 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from accord.core.errors import NotFound
+from accord.core import clock
+from accord.core.errors import NotFound, ValidationFailed
 from accord.core.permissions import HasCapabilities, require
-from accord.engine.patching.model import Instance
+from accord.engine.patching.explain import why_deferred, why_late
+from accord.engine.patching.model import Instance, Job
+from accord.patching.exposure import assumptions_in_force
 from accord.patching.models import (
+    EMERGENCY_GROUPS,
+    AssumptionStatus,
     Cluster,
     EmergencyChange,
+    ExposureAssumptions,
     Freeze,
     MaintenanceWindow,
     PatchPlan,
@@ -22,8 +28,7 @@ from accord.patching.models import (
     PlanSignature,
     PlanStatus,
 )
-from accord.patching.planning import due_moment
-from accord.patching.services import instance_of
+from accord.patching.planning import due_moment, instance_of
 
 READ = "patch.read"
 
@@ -115,32 +120,50 @@ def emergency_by_id(viewer: HasCapabilities, emergency_id: int) -> EmergencyChan
 
 @dataclass(frozen=True)
 class TradeoffPoint:
-    index: int | None  # None: the plan solved under the plan's own budget
+    index: int
+    kind: str  # price, greedy_downtime, budget
     label: str
+    price: float | None
     budget: float | None
-    exposure: float
+    exposure: float  # expected loss over the horizon (money; an index in plans made before engine 2.0)
     disruption_cost: float
     sla_breaches: int
+    total_cost: float | None  # downtime + expected loss
+    gap: float | None
     chosen: bool
+    recommended: bool
+    buys: float | None = None  # expected loss avoided per unit of extra downtime, from the previous point
+
+    @property
+    def never_worse_than_greedy(self) -> bool:
+        return self.kind == "greedy_downtime"
 
 
 def tradeoff_points(plan: PatchPlan) -> tuple[dict[str, Any], list[TradeoffPoint]]:
-    """The greedy baseline's figures, and every point that can be chosen (the plan, then the frontier)."""
+    """The greedy baseline's figures, and every point that can be chosen, by downtime cost."""
     result = plan.result
-    points = [TradeoffPoint(None, "optimised plan" + ("" if result.get("budget") is None
-                                                      else f" (budget {result['budget']:,.0f})"),
-                            result.get("budget"), result["exposure"], result["disruption_cost"],
-                            result["sla_breaches"], plan.chosen_point is None)]
+    points: list[TradeoffPoint] = []
+    previous: dict[str, Any] | None = None
     for index, point in enumerate(result.get("frontier") or []):
-        points.append(TradeoffPoint(index, f"frontier point {index + 1}", point["budget"], point["exposure"],
-                                    point["disruption_cost"], point["sla_breaches"], plan.chosen_point == index))
+        buys = None
+        if previous is not None and point["disruption_cost"] > previous["disruption_cost"]:
+            buys = (previous["exposure"] - point["exposure"]) / (point["disruption_cost"] - previous["disruption_cost"])
+        points.append(TradeoffPoint(
+            index, point["kind"], point["label"], point.get("price"), point.get("budget"), point["exposure"],
+            point["disruption_cost"], point["sla_breaches"], point.get("total_cost"), point.get("gap"),
+            plan.chosen_point == index, result.get("recommended") == index, buys))
+        previous = point
     return result["greedy"], points
 
 
 def chosen_figures(plan: PatchPlan) -> dict[str, Any]:
-    result = plan.result
-    source = result if plan.chosen_point is None else result["frontier"][plan.chosen_point]
+    source = plan.result["frontier"][plan.chosen_point or 0]
     return {k: source[k] for k in ("exposure", "disruption_cost", "sla_breaches")}
+
+
+def money_plan(plan: PatchPlan) -> bool:
+    """False for plans made before exposure was money (their figures are a risk-weight index)."""
+    return bool(plan.currency)
 
 
 # Calendar ----------------------------------------------------------------------------------------
@@ -244,9 +267,10 @@ def assignment_of_greedy(plan: PatchPlan) -> dict[str, str | None]:
 
 
 def _exposure(instance: Instance, item: PlanItem, window_key: str | None) -> float:
-    window = instance.window_by_id.get(window_key) if window_key else None
-    days = instance.horizon_days if window is None else instance.days_until(window.start)
-    return item.risk_per_day * days
+    job = next((j for j in instance.jobs if j.id == item.job_id), None)
+    if job is None:
+        return 0.0
+    return instance.exposure(job, instance.window_by_id.get(window_key) if window_key else None)
 
 
 # SLA forecast ------------------------------------------------------------------------------------
@@ -257,36 +281,17 @@ class ForecastRow:
     title: str
     hostname: str
     service: str
-    due: datetime
+    due: datetime  # the end of the due day
     planned: str  # window name and start, or "deferred"
     planned_end: datetime | None
     reason: str
     kev: bool
     decision: str
 
-
-def _why_late(instance: Instance, item: PlanItem, due: datetime) -> str:
-    """Why the job is not done by `due`: the first rule that explains it."""
-    if due <= instance.start:
-        return "already overdue when the plan starts"
-    asset = instance.asset_by_id.get(item.hostname)
-    if asset is None:
-        return "the asset is no longer in the plan's inputs"
-    serving = [w for w in instance.windows if asset.group in w.groups]
-    if not serving:
-        return "no maintenance window serves this asset (add one for its service or a tag it carries)"
-    before = [w for w in serving if instance.start <= w.start and w.end <= due]
-    if not before:
-        return "no window of this asset ends before the due date"
-    usable = [w for w in before if instance.is_usable(w)]
-    if not usable:
-        return "every window before the due date falls in a freeze"
-    work = item.minutes + (asset.reboot_minutes if item.reboot else 0.0)
-    if all(work > w.minutes for w in usable):
-        return f"the change ({work:g} min with reboot) is longer than every window before the due date"
-    if item.window_key:
-        return "windows before the due date are full (capacity, cluster limit or disruption budget): planned later"
-    return "deferred past the horizon: windows are full (capacity, cluster limit or disruption budget)"
+    @property
+    def due_date(self) -> date:
+        """The finding's due date, as the findings list shows it."""
+        return clock.day_ending_at(self.due)
 
 
 def sla_forecast(viewer: HasCapabilities, plan: PatchPlan) -> list[ForecastRow]:
@@ -296,6 +301,7 @@ def sla_forecast(viewer: HasCapabilities, plan: PatchPlan) -> list[ForecastRow]:
     deferred and the due date falls inside the horizon (a later due date is the next plan's concern).
     """
     instance = instance_of(plan)
+    jobs = {j.id: j for j in instance.jobs}
     names = {key: info["name"] for key, info in plan.windows.items()}
     rows: list[ForecastRow] = []
     for item in items_of(viewer, plan):
@@ -309,13 +315,132 @@ def sla_forecast(viewer: HasCapabilities, plan: PatchPlan) -> list[ForecastRow]:
             planned = (f"{names.get(item.window_key, item.window_key)} {item.window_start:%Y-%m-%d %H:%M}"
                        if item.window_start else "deferred")
             rows.append(ForecastRow(finding["id"], finding["title"], item.hostname, item.service_name, due, planned,
-                                    item.window_end, _why_late(instance, item, due), bool(finding.get("kev")),
+                                    item.window_end, _why_late(instance, jobs.get(item.job_id), item, due),
+                                    bool(finding.get("kev")),
                                     finding.get("decision") or ""))
     rows.sort(key=lambda r: (r.due, r.hostname, r.finding_id))
     return rows
+
+
+def _why_late(instance: Instance, job: Job | None, item: PlanItem, due: datetime) -> str:
+    if job is None or job.asset not in instance.asset_by_id:
+        return "the asset is no longer in the plan's inputs"
+    planned = instance.window_by_id.get(item.window_key) if item.window_key else None
+    return why_late(instance, job, due, planned)
 
 
 def _due(day: str) -> datetime:
     moment = due_moment(date.fromisoformat(day))
     assert moment is not None  # noqa: S101 - a date always has a moment
     return moment
+
+
+# Deferred jobs -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeferredJob:
+    item: PlanItem
+    expected_loss: float  # over the whole horizon, since the plan leaves it open
+    reason: str
+    high_risk: bool  # KEV, SSVC act, or among the tenth of jobs with the most expected loss per day
+
+
+def deferred_jobs(viewer: HasCapabilities, plan: PatchPlan) -> list[DeferredJob]:
+    """The jobs the chosen point leaves past the horizon, riskiest first, each with its reason."""
+    instance = instance_of(plan)
+    jobs = {j.id: j for j in instance.jobs}
+    point = plan.result["frontier"][plan.chosen_point or 0]
+    price = point.get("price") if point["kind"] == "price" else None
+    no_downtime = point["kind"] == "price" and point.get("price") is None
+    rates = sorted((j.risk_per_day for j in instance.jobs), reverse=True)
+    top_tenth = rates[max(len(rates) // 10 - 1, 0)] if rates else 0.0
+    rows: list[DeferredJob] = []
+    for item in items_of(viewer, plan).filter(window_key=""):
+        job = jobs.get(item.job_id)
+        if job is None:
+            continue
+        reason = why_deferred(instance, job, price=price, no_downtime=no_downtime)
+        high = job.kev or job.decision == "act" or (job.risk_per_day >= top_tenth > 0)
+        rows.append(DeferredJob(item, instance.exposure(job, None), reason, high))
+    rows.sort(key=lambda r: (not r.high_risk, -r.expected_loss))
+    return rows
+
+
+def job_item(viewer: HasCapabilities, plan: PatchPlan, item_id: int) -> PlanItem:
+    item = items_of(viewer, plan).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound("job of plan", item_id)
+    return item
+
+
+def job_horizon_loss(plan: PatchPlan, item: PlanItem) -> float:
+    """The job's expected loss if left open for the whole plan (capped by its share of the asset)."""
+    instance = instance_of(plan)
+    job = next((j for j in instance.jobs if j.id == item.job_id), None)
+    return 0.0 if job is None else instance.exposure(job, None)
+
+
+def job_derivation(plan: PatchPlan, item: PlanItem) -> dict[str, Any] | None:
+    """How the job's expected loss per day was reached (None in plans made before exposure was money)."""
+    derivation = plan.jobs.get(item.job_id, {}).get("derivation")
+    return dict(derivation) if derivation else None
+
+
+@dataclass(frozen=True)
+class EmergencyGroup:
+    by: str  # action, service or asset
+    key: str
+    changes: list[EmergencyChange]
+
+    @property
+    def undecided(self) -> int:
+        return sum(1 for c in self.changes if c.status == "proposed")
+
+    @property
+    def downtime_cost(self) -> float:
+        return sum(c.downtime_cost for c in self.changes if c.status == "proposed")
+
+    @property
+    def exposure_avoided(self) -> float:
+        return sum(c.exposure_avoided for c in self.changes if c.status == "proposed")
+
+    @property
+    def assets(self) -> int:
+        return len({c.hostname for c in self.changes})
+
+
+def emergency_groups(viewer: HasCapabilities, plan: PatchPlan, by: str) -> list[EmergencyGroup]:
+    """The plan's emergency changes grouped by action, business service or asset; groups with
+    undecided changes first, the most expected loss avoided first."""
+    if by not in EMERGENCY_GROUPS:
+        raise ValidationFailed.field("by", f"must be one of {', '.join(EMERGENCY_GROUPS)}")
+    groups: dict[str, list[EmergencyChange]] = {}
+    for change in emergencies_of(viewer, plan):
+        groups.setdefault(getattr(change, EMERGENCY_GROUPS[by]) or "", []).append(change)
+    result = [EmergencyGroup(by, key, changes) for key, changes in groups.items()]
+    result.sort(key=lambda g: (g.undecided == 0, -g.exposure_avoided, g.key))
+    return result
+
+
+# Exposure assumptions ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AssumptionsState:
+    in_force: ExposureAssumptions  # unsaved when no set was ever confirmed (the defaults)
+    pending: ExposureAssumptions | None
+    history: list[ExposureAssumptions]
+
+
+def assumptions_state(viewer: HasCapabilities) -> AssumptionsState:
+    require(viewer, READ)
+    history = list(ExposureAssumptions.objects.select_related("proposed_by", "confirmed_by")[:50])
+    pending = next((row for row in history if row.status == AssumptionStatus.PROPOSED), None)
+    return AssumptionsState(assumptions_in_force(), pending, history)
+
+
+def assumptions_by_id(viewer: HasCapabilities, row_id: int) -> ExposureAssumptions:
+    require(viewer, READ)
+    row = ExposureAssumptions.objects.filter(pk=row_id).first()
+    if row is None:
+        raise NotFound("exposure assumptions", row_id)
+    return row

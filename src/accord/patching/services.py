@@ -1,9 +1,10 @@
 """Every write of the patch planner: windows, freezes, clusters, plans, signatures, emergency changes.
 
-Plan lifecycle: `generate_plan` stores a *proposed* plan (and supersedes older proposals);
-`sign_plan` by the CIO and by the CISO (two different people) makes it *agreed* (and supersedes the
-plan agreed before). Any change to a plan (`choose_point`) voids its live signatures and sends an
-agreed plan back to *proposed*; `void_plan` withdraws it. Every step leaves an audit row.
+Plan lifecycle: `generate_plan` stores a *proposed* plan showing its recommended point (and
+supersedes older proposals); `sign_plan` by the CIO and by the CISO (two different people) makes it
+*agreed* (and supersedes the plan agreed before), once every emergency change it proposes is
+decided. Any change to a plan (`choose_point`) voids its live signatures and sends an agreed plan
+back to *proposed*; `void_plan` withdraws it. Every step leaves an audit row.
 """
 
 from __future__ import annotations
@@ -17,21 +18,26 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accord.cli.patch import report_to_json
 from accord.core import audit
 from accord.core.crud import create_row, update_row, validate
+from accord.core.dual_control import check_confirmer, proposing_role
 from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import require
+from accord.engine.patching import ENGINE_VERSION
 from accord.engine.patching.emergency import propose_emergencies
-from accord.engine.patching.instance import parse_instance
 from accord.engine.patching.model import Instance
-from accord.engine.patching.plan import PlanReport, plan_instance
+from accord.engine.patching.plan import plan_instance
 from accord.engine.patching.planner import SolveOptions
+from accord.engine.patching.report import report_to_json
 from accord.org.models import Asset
+from accord.patching.exposure import assumptions_in_force
 from accord.patching.models import (
+    EMERGENCY_GROUPS,
+    AssumptionStatus,
     Cluster,
     EmergencyChange,
     EmergencyStatus,
+    ExposureAssumptions,
     Freeze,
     MaintenanceWindow,
     PatchPlan,
@@ -40,7 +46,7 @@ from accord.patching.models import (
     PlanStatus,
     SignRole,
 )
-from accord.patching.planning import ENGINE_VERSION, build_inputs, planning_start
+from accord.patching.planning import assignment_of, build_inputs, instance_of, planning_start
 
 WRITE, SIGN = "patch.write", "patch.sign"
 MAX_HORIZON_DAYS = 366
@@ -152,32 +158,21 @@ def _check_plan_options(horizon_days: Any, disruption_budget: Any, time_limit: A
         problems.append(Problem("disruption_budget", "must be a number >= 0 (or empty for no budget)"))
     if not isinstance(time_limit, int | float) or not 0.5 <= time_limit <= MAX_TIME_LIMIT:
         problems.append(Problem("time_limit", f"must be between 0.5 and {MAX_TIME_LIMIT:g} seconds"))
-    if isinstance(frontier_points, bool) or not isinstance(frontier_points, int) or not 0 <= frontier_points <= MAX_FRONTIER_POINTS:
-        problems.append(Problem("frontier_points", f"must be a whole number from 0 to {MAX_FRONTIER_POINTS}"))
+    if isinstance(frontier_points, bool) or not isinstance(frontier_points, int) or not 1 <= frontier_points <= MAX_FRONTIER_POINTS:
+        problems.append(Problem("frontier_points", f"must be a whole number from 1 to {MAX_FRONTIER_POINTS}"))
     if problems:
         raise ValidationFailed(problems)
 
 
-def _result_json(instance: Instance, report: PlanReport) -> dict[str, Any]:
-    """The CLI's JSON report, plus the assignments of the greedy plan and of each frontier point
-    (so that choosing a point shows that plan), the solver's status and notes."""
-    result = report_to_json(instance, report)
-    result["greedy"]["plan"] = {j.id: report.greedy.assignment.get(j.id) or "deferred" for j in instance.jobs}
-    result["status"] = report.plan.status
-    result["notes"] = list(report.plan.notes)
-    result["budget"] = report.budget
-    for point, stored in zip(report.frontier or (), result.get("frontier", []), strict=True):
-        stored["plan"] = {j.id: point.plan.assignment.get(j.id) or "deferred" for j in instance.jobs}
-    return result
-
-
 def generate_plan(*, actor: Any, horizon_days: int = 90, disruption_budget: float | None = None,
-                  time_limit: float = 10.0, frontier_points: int = 6, start: datetime | None = None) -> PatchPlan:
-    """Plan the open findings into the maintenance windows and store the result as a proposed plan.
+                  time_limit: float = 10.0, frontier_points: int = 5, start: datetime | None = None) -> PatchPlan:
+    """Plan the open findings into the maintenance windows and store the result as a proposed plan
+    showing the recommended point (the budgeted plan when a budget is given).
 
-    Reading and solving run outside the write transaction (a solve may take the whole time limit,
-    and a write lock held that long would stall every other writer); the plan, its items, its
-    emergency proposals and the audit rows are written in one transaction afterwards.
+    `time_limit` bounds the whole run in seconds of wall time, frontier included. Reading and
+    solving run outside the write transaction (a solve may take the whole time limit, and a write
+    lock held that long would stall every other writer); the plan, its items, its emergency
+    proposals and the audit rows are written in one transaction afterwards.
     """
     require(actor, WRITE)
     _check_plan_options(horizon_days, disruption_budget, time_limit, frontier_points)
@@ -185,37 +180,33 @@ def generate_plan(*, actor: Any, horizon_days: int = 90, disruption_budget: floa
     inputs = build_inputs(actor, start=begin, horizon_days=horizon_days, budget=disruption_budget)
     started = time.perf_counter()
     report = plan_instance(inputs.instance, budget=disruption_budget,
-                           options=SolveOptions(time_limit=float(time_limit)), frontier_points=frontier_points)
+                           options=SolveOptions(time_limit=float(time_limit)), frontier_points=max(frontier_points, 1))
     elapsed = time.perf_counter() - started
     with transaction.atomic():
         plan = PatchPlan.objects.create(
             starts_at=begin, horizon_days=horizon_days, disruption_budget=disruption_budget,
-            time_limit=float(time_limit), chosen_point=None, instance=inputs.instance_json, jobs=inputs.jobs,
-            windows=inputs.windows, result=_result_json(inputs.instance, report), engine_version=ENGINE_VERSION,
-            inputs_hash=inputs.inputs_hash(), duration_seconds=round(elapsed, 3), created_by=actor,
-            created_at=timezone.now(),
+            time_limit=float(time_limit), chosen_point=report.chosen, instance=inputs.instance_json,
+            jobs=inputs.jobs, windows=inputs.windows,
+            result=report_to_json(inputs.instance, report, with_assignments=True),
+            engine_version=ENGINE_VERSION, inputs_hash=inputs.inputs_hash(), duration_seconds=round(elapsed, 3),
+            created_by=actor, created_at=timezone.now(), currency=inputs.instance.currency,
+            assumptions=inputs.assumptions if inputs.assumptions.pk else None,
         )
         _write_schedule(plan, inputs.instance)
         audit.record(actor, "patchplan.generated", plan, after={
             "horizon_days": horizon_days, "disruption_budget": disruption_budget, "jobs": len(inputs.jobs),
-            "inputs_hash": plan.inputs_hash, "engine_version": ENGINE_VERSION,
+            "inputs_hash": plan.inputs_hash, "engine_version": ENGINE_VERSION, "currency": plan.currency,
             "exposure": plan.result["exposure"], "disruption_cost": plan.result["disruption_cost"],
-            "sla_breaches": plan.result["sla_breaches"],
+            "sla_breaches": plan.result["sla_breaches"], "chosen_point": plan.chosen_point,
+            "recommended": plan.result["recommended"], "seconds": plan.duration_seconds,
         })
         for older in PatchPlan.objects.filter(status=PlanStatus.PROPOSED).exclude(pk=plan.pk):
             _set_status(actor, older, PlanStatus.SUPERSEDED, f"plan #{plan.pk} was generated after it")
     return plan
 
 
-def instance_of(plan: PatchPlan) -> Instance:
-    return parse_instance(plan.instance)
-
-
-def assignment_of(plan: PatchPlan, point: int | None = None) -> dict[str, str | None]:
-    """job id -> engine window id (None when deferred) at `point` (default: the chosen one)."""
-    point = plan.chosen_point if point is None else point
-    stored = plan.result["plan"] if point is None else plan.result["frontier"][point]["plan"]
-    return {job: None if window == "deferred" else window for job, window in stored.items()}
+def service_of(plan: PatchPlan, job_id: str) -> str:
+    return str(plan.jobs.get(job_id, {}).get("service", ""))
 
 
 def _write_schedule(plan: PatchPlan, instance: Instance) -> None:
@@ -240,7 +231,7 @@ def _write_schedule(plan: PatchPlan, instance: Instance) -> None:
     plan.emergencies.filter(status=EmergencyStatus.PROPOSED).delete()
     decided = set(plan.emergencies.values_list("job_id", flat=True))
     EmergencyChange.objects.bulk_create([
-        EmergencyChange(plan=plan, job_id=change.job, hostname=change.asset,
+        EmergencyChange(plan=plan, job_id=change.job, hostname=change.asset, service_name=service_of(plan, change.job),
                         action=plan.jobs[change.job]["action"][:300], due=change.due, change_by=change.change_by,
                         work_minutes=change.work_minutes, downtime_cost=change.downtime_cost,
                         exposure_avoided=change.exposure_avoided, reason=change.reason[:300])
@@ -277,16 +268,15 @@ def _refuse_unless_open(plan: PatchPlan, *allowed: str) -> None:
 
 
 @transaction.atomic
-def choose_point(*, actor: Any, plan: PatchPlan, point: int | None) -> PatchPlan:
-    """Make frontier point `point` (None: the plan solved under the plan's own budget) the plan's
-    schedule. This changes the plan: live signatures are voided and an agreed plan is proposed again."""
+def choose_point(*, actor: Any, plan: PatchPlan, point: int) -> PatchPlan:
+    """Make frontier point `point` the plan's schedule. This changes the plan: live signatures are
+    voided and an agreed plan is proposed again."""
     require(actor, WRITE)
     plan = _lock(plan)
     _refuse_unless_open(plan, PlanStatus.PROPOSED, PlanStatus.AGREED)
     points = len(plan.result.get("frontier") or [])
-    if point is not None and (isinstance(point, bool) or not isinstance(point, int) or not 0 <= point < points):
-        raise ValidationFailed.field("point", f"must be a frontier point from 0 to {points - 1}" if points
-                                     else "this plan has no frontier points; choose the plan itself (no point)")
+    if isinstance(point, bool) or not isinstance(point, int) or not 0 <= point < points:
+        raise ValidationFailed.field("point", f"must be a frontier point from 0 to {points - 1}")
     if point == plan.chosen_point:
         return plan
     before = {"chosen_point": plan.chosen_point}
@@ -294,7 +284,7 @@ def choose_point(*, actor: Any, plan: PatchPlan, point: int | None) -> PatchPlan
     plan.save(update_fields=["chosen_point"])
     _write_schedule(plan, instance_of(plan))
     audit.record(actor, "patchplan.point_chosen", plan, before=before, after={"chosen_point": point})
-    reason = f"the plan changed after signing (point {'plan' if point is None else point} chosen)"
+    reason = f"the plan changed after signing (point {point} chosen)"
     _void_signatures(actor, plan, reason)
     if plan.status == PlanStatus.AGREED:
         _set_status(actor, plan, PlanStatus.PROPOSED, reason)
@@ -316,6 +306,18 @@ def _signing_role(actor: Any, role: str | None) -> str:
     return role
 
 
+def _refuse_while_emergencies_undecided(plan: PatchPlan) -> None:
+    undecided = plan.emergencies.filter(status=EmergencyStatus.PROPOSED)
+    count = undecided.count()
+    if count:
+        hosts = sorted(set(undecided.values_list("hostname", flat=True)))
+        shown = ", ".join(hosts[:5]) + (f" and {len(hosts) - 5} more" if len(hosts) > 5 else "")
+        raise ValidationFailed.field(
+            "emergencies", f"{count} emergency change{'s' if count != 1 else ''} of plan #{plan.pk} "
+            f"{'are' if count != 1 else 'is'} undecided (on {shown}): approve or reject them first, one by one "
+            f"or by group, under \"Emergency changes\" on the plan's page (/patching/plans/{plan.pk}/#emergencies)")
+
+
 @transaction.atomic
 def sign_plan(*, actor: Any, plan: PatchPlan, role: str | None = None) -> PlanSignature:
     """Sign as the CIO or the CISO. Both signatures, by two different people, agree the plan."""
@@ -323,6 +325,7 @@ def sign_plan(*, actor: Any, plan: PatchPlan, role: str | None = None) -> PlanSi
     plan = _lock(plan)
     _refuse_unless_open(plan, PlanStatus.PROPOSED)
     role = _signing_role(actor, role)
+    _refuse_while_emergencies_undecided(plan)
     live = {s.role: s for s in plan.signatures.filter(voided_at__isnull=True).select_related("user")}
     if role in live:
         raise ValidationFailed.field("role", f"already signed as {role.upper()} by {live[role].user}")
@@ -355,25 +358,56 @@ def void_plan(*, actor: Any, plan: PatchPlan, reason: str) -> PatchPlan:
 
 # Emergency changes -------------------------------------------------------------------------------
 
-@transaction.atomic
-def decide_emergency(*, actor: Any, emergency: EmergencyChange, approve: bool, justification: str = "") -> EmergencyChange:
-    """Approve or reject an out-of-window change: an explicit decision by the CIO or the CISO."""
-    require(actor, SIGN)
-    emergency = EmergencyChange.objects.select_for_update().get(pk=emergency.pk)
-    if emergency.status != EmergencyStatus.PROPOSED:
-        raise ValidationFailed.field("status", f"already {emergency.status} by {emergency.decided_by}")
-    if emergency.plan.status not in (PlanStatus.PROPOSED, PlanStatus.AGREED):
-        raise ValidationFailed.field("plan", f"plan #{emergency.plan_id} is {emergency.plan.status}")
-    justification = (justification or "").strip()
-    if not approve and not justification:
-        raise ValidationFailed.field("justification", "say why the emergency change is rejected")
+def _decide(actor: Any, emergency: EmergencyChange, approve: bool, justification: str, group: str = "") -> None:
     emergency.status = EmergencyStatus.APPROVED if approve else EmergencyStatus.REJECTED
     emergency.decided_by, emergency.decided_at, emergency.justification = actor, timezone.now(), justification
     emergency.save(update_fields=["status", "decided_by", "decided_at", "justification"])
     audit.record(actor, f"emergencychange.{emergency.status}", emergency, before={"status": "proposed"},
                  after={"status": emergency.status, "justification": justification, "plan": emergency.plan_id,
-                        "downtime_cost": emergency.downtime_cost})
+                        "downtime_cost": emergency.downtime_cost, **({"group": group} if group else {})})
+
+
+def _check_decision(plan: PatchPlan, approve: bool, justification: str) -> str:
+    if plan.status not in (PlanStatus.PROPOSED, PlanStatus.AGREED):
+        raise ValidationFailed.field("plan", f"plan #{plan.pk} is {plan.status}")
+    justification = (justification or "").strip()
+    if not approve and not justification:
+        raise ValidationFailed.field("justification", "say why the emergency change is rejected")
+    if len(justification) > 2000 or "\x00" in justification:
+        raise ValidationFailed.field("justification", "at most 2000 characters, no NUL characters")
+    return justification
+
+
+@transaction.atomic
+def decide_emergency(*, actor: Any, emergency: EmergencyChange, approve: bool, justification: str = "") -> EmergencyChange:
+    """Approve or reject an out-of-window change: an explicit decision by the CIO or the CISO."""
+    require(actor, SIGN)
+    emergency = EmergencyChange.objects.select_for_update().select_related("plan").get(pk=emergency.pk)
+    if emergency.status != EmergencyStatus.PROPOSED:
+        raise ValidationFailed.field("status", f"already {emergency.status} by {emergency.decided_by}")
+    justification = _check_decision(emergency.plan, approve, justification)
+    _decide(actor, emergency, approve, justification)
     return emergency
+
+
+@transaction.atomic
+def decide_emergency_group(*, actor: Any, plan: PatchPlan, by: str, key: str, approve: bool,
+                           justification: str = "") -> int:
+    """Approve or reject, with one reason, every undecided emergency change of `plan` that shares an
+    action, a business service or an asset (`by`); one audit row per change, all in one transaction.
+    Returns how many were decided."""
+    require(actor, SIGN)
+    if by not in EMERGENCY_GROUPS:
+        raise ValidationFailed.field("by", f"must be one of {', '.join(EMERGENCY_GROUPS)}")
+    plan = _lock(plan)
+    justification = _check_decision(plan, approve, justification)
+    group = list(plan.emergencies.select_for_update().filter(status=EmergencyStatus.PROPOSED,
+                                                             **{EMERGENCY_GROUPS[by]: key}))
+    if not group:
+        raise ValidationFailed.field("key", f"no undecided emergency change of plan #{plan.pk} has {by} {key!r}")
+    for emergency in group:
+        _decide(actor, emergency, approve, justification, group=f"{by}: {key}")
+    return len(group)
 
 
 def approve_emergency(*, actor: Any, emergency: EmergencyChange, justification: str = "") -> EmergencyChange:
@@ -390,3 +424,67 @@ def window_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     if fields.get("max_changes") == "":
         fields["max_changes"] = None
     return fields
+
+
+# Exposure assumptions: proposed by the CISO or the CIO, in force when the other one confirms -----
+
+def _pending_assumptions() -> list[ExposureAssumptions]:
+    return list(ExposureAssumptions.objects.select_for_update().filter(status=AssumptionStatus.PROPOSED))
+
+
+@transaction.atomic
+def propose_assumptions(*, actor: Any, reason: str = "", **factors: Any) -> ExposureAssumptions:
+    """Propose a new set of exposure assumptions (every factor not given keeps its value in force).
+    The other leader confirms; a pending proposal is replaced."""
+    require(actor, SIGN)
+    role = proposing_role(actor, SIGN)
+    unknown = sorted(set(factors) - set(ExposureAssumptions.FACTORS))
+    if unknown:
+        raise ValidationFailed.field(unknown[0], "unknown assumption")
+    current = assumptions_in_force()
+    row = ExposureAssumptions(**{**current.factors(), **factors}, reason=(reason or "").strip(), proposed_by=actor,
+                              proposed_role=role, proposed_at=timezone.now())
+    validate(row)
+    if len(row.reason) > 2000 or "\x00" in row.reason:
+        raise ValidationFailed.field("reason", "at most 2000 characters, no NUL characters")
+    for pending in _pending_assumptions():
+        pending.status = AssumptionStatus.WITHDRAWN
+        pending.save(update_fields=["status"])
+        audit.record(actor, "exposure_assumptions.withdrawn", pending, before={"status": "proposed"},
+                     after={"status": "withdrawn", "replaced": True})
+    row.save()
+    audit.record(actor, "exposure_assumptions.proposed", row, after=audit.snapshot(row))
+    return row
+
+
+@transaction.atomic
+def confirm_assumptions(*, actor: Any, proposal: ExposureAssumptions) -> ExposureAssumptions:
+    """The other leader confirms: the proposal is in force for the next plan generated."""
+    require(actor, SIGN)
+    row = ExposureAssumptions.objects.select_for_update().get(pk=proposal.pk)
+    if row.status != AssumptionStatus.PROPOSED:
+        raise ValidationFailed.field("status", f"this proposal is {row.status}, not awaiting confirmation")
+    check_confirmer(actor, proposed_by_id=row.proposed_by_id, proposed_role=row.proposed_role)
+    for active in ExposureAssumptions.objects.select_for_update().filter(status=AssumptionStatus.ACTIVE):
+        active.status = AssumptionStatus.SUPERSEDED
+        active.save(update_fields=["status"])
+    row.status, row.confirmed_by, row.confirmed_at = AssumptionStatus.ACTIVE, actor, timezone.now()
+    row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    audit.record(actor, "exposure_assumptions.confirmed", row, before={"status": "proposed"},
+                 after={"status": "active", **row.factors()})
+    return row
+
+
+@transaction.atomic
+def withdraw_assumptions(*, actor: Any, proposal: ExposureAssumptions) -> ExposureAssumptions:
+    """Withdraw (or, for the other leader, decline) a pending proposal."""
+    require(actor, SIGN)
+    proposing_role(actor, SIGN)
+    row = ExposureAssumptions.objects.select_for_update().get(pk=proposal.pk)
+    if row.status != AssumptionStatus.PROPOSED:
+        raise ValidationFailed.field("status", f"this proposal is {row.status}, not awaiting confirmation")
+    row.status = AssumptionStatus.WITHDRAWN
+    row.save(update_fields=["status"])
+    audit.record(actor, "exposure_assumptions.withdrawn", row, before={"status": "proposed"},
+                 after={"status": "withdrawn"})
+    return row

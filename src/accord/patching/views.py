@@ -13,14 +13,26 @@ from django.contrib import messages
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accord.core.dual_control import leader_roles, may_confirm
 from accord.core.errors import ValidationFailed
-from accord.core.permissions import can
-from accord.core.web import capability_required, form_page, viewer
+from accord.core.permissions import can, require
+from accord.core.web import capability_required, form_page, show_problems, viewer
+from accord.org.models import COMPROMISE_HOURS_BY_TIER
 from accord.patching import exports, selectors, services
 from accord.patching.charts import tradeoff_chart
-from accord.patching.forms import ClusterForm, DecisionForm, FreezeForm, GenerateForm, VoidForm, WindowForm
+from accord.patching.forms import (
+    AssumptionsForm,
+    ClusterForm,
+    DecisionForm,
+    FreezeForm,
+    GenerateForm,
+    GroupDecisionForm,
+    VoidForm,
+    WindowForm,
+)
 from accord.patching.models import PlanStatus, SignRole
 
 SHOWN = 25  # rows of each long list on the plan page; the API and the CLI give them all
@@ -77,26 +89,41 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     calendar = selectors.calendar(user, plan)
     for row in calendar:
         row.ics_name = exports.ics_name(plan, row.key)
-    deferred = [i for i in selectors.items_of(user, plan) if i.deferred]
-    deferred.sort(key=lambda i: -i.risk_per_day)
+    grouping = request.GET.get("group", "action")
+    if grouping not in ("action", "service", "asset"):
+        grouping = "action"
     emergencies = list(selectors.emergencies_of(user, plan))
-    # undecided first, the most exposure avoided first: the decisions that matter most on top
-    emergencies.sort(key=lambda e: (e.status != "proposed", -e.exposure_avoided))
     forecast = selectors.sla_forecast(user, plan)
+    deferred = selectors.deferred_jobs(user, plan)
     return render(request, "patching/plan.html", {
-        "plan": plan, "greedy": greedy, "points": points, "chart": tradeoff_chart(greedy, points),
-        "figures": selectors.chosen_figures(plan), "result": plan.result,
+        "plan": plan, "greedy": greedy, "points": points, "chart": tradeoff_chart(greedy, points, plan.currency),
+        "figures": selectors.chosen_figures(plan), "result": plan.result, "money_plan": selectors.money_plan(plan),
+        "greedy_total": greedy["disruption_cost"] + greedy["exposure"],
+        "chosen": next(p for p in points if p.chosen), "recommended": next((p for p in points if p.recommended), None),
         "signatures": signatures, "live": live,
         "can_sign": can(user, "patch.sign") and plan.status == PlanStatus.PROPOSED and bool(held),
         "sign_roles": [r for r in SignRole if r.value in held and r.value not in live],
         "can_write": can(user, "patch.write") and plan.status in (PlanStatus.PROPOSED, PlanStatus.AGREED),
         "calendar": calendar, "used_windows": sum(1 for row in calendar if row.items), "deferred": deferred,
+        "high_risk_deferred": sum(1 for d in deferred if d.high_risk),
         "diff": selectors.greedy_difference(user, plan), "forecast": forecast,
         "forecast_reasons": Counter(r.reason for r in forecast).most_common(),
         "emergencies": emergencies, "undecided": sum(1 for e in emergencies if e.status == "proposed"),
+        "groups": selectors.emergency_groups(user, plan, grouping), "grouping": grouping,
         "shown": SHOWN, "shown_slice": f":{SHOWN}",
-        "can_decide": can(user, "patch.sign"), "agreed": plan.status == PlanStatus.AGREED,
-        "void_form": VoidForm(), "decision_form": DecisionForm(),
+        "can_decide": can(user, "patch.sign") and plan.status in (PlanStatus.PROPOSED, PlanStatus.AGREED),
+        "agreed": plan.status == PlanStatus.AGREED, "void_form": VoidForm(),
+    })
+
+
+@capability_required("patch.read")
+def job_detail(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    user = viewer(request)
+    plan = selectors.plan_by_id(user, pk)
+    item = selectors.job_item(user, plan, item_id)
+    return render(request, "patching/job.html", {
+        "plan": plan, "item": item, "derivation": selectors.job_derivation(plan, item),
+        "horizon_loss": selectors.job_horizon_loss(plan, item),
     })
 
 
@@ -114,13 +141,14 @@ def _on_plan(request: HttpRequest, pk: int, action: Callable[[Any, Any], str]) -
 @capability_required("patch.write")
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("point", "")
-    point = int(raw) if raw.isdigit() else None
+    point = int(raw) if raw.isdigit() else -1
 
     def act(user: Any, plan: Any) -> str:
         had = plan.signatures.filter(voided_at__isnull=True).count()
         services.choose_point(actor=user, plan=plan, point=point)
-        label = "the optimised plan" if point is None else f"frontier point {point + 1}"
-        return f"Now showing {label}." + (f" {had} signature(s) voided: the plan changed." if had else "")
+        label = plan.result["frontier"][point]["label"]
+        return f"Now showing point {point + 1} ({label})." + (
+            f" {had} signature(s) voided: the plan changed." if had else "")
 
     return _on_plan(request, pk, act)
 
@@ -166,6 +194,23 @@ def decide_emergency(request: HttpRequest, pk: int, decision: str) -> HttpRespon
     return redirect("patching:plan", emergency.plan_id)
 
 
+@require_POST
+@capability_required("patch.sign")
+def decide_emergency_group(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    user = viewer(request)
+    plan = selectors.plan_by_id(user, pk)
+    form = GroupDecisionForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"by": "", "key": "", "justification": ""}
+    try:
+        count = services.decide_emergency_group(actor=user, plan=plan, by=data["by"], key=data["key"],
+                                                approve=decision == "approve", justification=data["justification"])
+        messages.success(request, f"{count} emergency change{'s' if count != 1 else ''} ({data['by']} "
+                                  f"{data['key'] or 'none'}) {decision}d.")
+    except ValidationFailed as exc:
+        _refused(request, exc)
+    return redirect(f"{reverse('patching:plan', args=[plan.pk])}?group={data['by'] or 'action'}#emergencies")
+
+
 @capability_required("patch.read")
 def tickets(request: HttpRequest, pk: int) -> HttpResponse:
     user = viewer(request)
@@ -205,6 +250,45 @@ def ics(request: HttpRequest, pk: int, name: str = "") -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-calendar.zip"'
     return response
+
+
+# Exposure assumptions ----------------------------------------------------------------------------
+
+@capability_required("patch.read")
+def assumptions(request: HttpRequest) -> HttpResponse:
+    user = viewer(request)
+    state = selectors.assumptions_state(user)
+    form = AssumptionsForm(request.POST or None, initial={**state.in_force.factors(), "reason": ""})
+    if request.method == "POST":
+        require(user, "patch.sign")
+        action = request.POST.get("action", "propose")
+        try:
+            if action in ("confirm", "withdraw"):
+                row = selectors.assumptions_by_id(user, _int(request.POST.get("proposal")))
+                if action == "confirm":
+                    services.confirm_assumptions(actor=user, proposal=row)
+                    messages.success(request, "In force: the next plan generated uses these assumptions.")
+                else:
+                    services.withdraw_assumptions(actor=user, proposal=row)
+                    messages.success(request, "The proposal was withdrawn.")
+                return redirect("patching:assumptions")
+            if form.is_valid():
+                services.propose_assumptions(actor=user, **form.cleaned_data)
+                messages.success(request, "Proposed. It comes into force when the other leader confirms it.")
+                return redirect("patching:assumptions")
+        except ValidationFailed as exc:
+            show_problems(form, exc)
+    pending = state.pending
+    return render(request, "patching/assumptions.html", {
+        "state": state, "form": form, "can_propose": can(user, "patch.sign") and bool(leader_roles(user)),
+        "can_confirm": bool(pending and can(user, "patch.sign") and may_confirm(
+            user, proposed_by_id=pending.proposed_by_id, proposed_role=pending.proposed_role)),
+        "compromise_hours": COMPROMISE_HOURS_BY_TIER,
+    }, status=422 if form.errors else 200)
+
+
+def _int(raw: Any) -> int:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else 0
 
 
 # Windows, freezes, clusters ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ def test_json_output_has_the_issue_keys(tmp_path: Path, example_json: dict[str, 
     result = runner.invoke(app, ["plan", "--instance", str(path), "--json", "--frontier", "3"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert set(out) == {
+    assert set(out) >= {
         "plan",
         "exposure",
         "disruption_cost",
@@ -35,6 +35,10 @@ def test_json_output_has_the_issue_keys(tmp_path: Path, example_json: dict[str, 
         "gap",
         "frontier",
         "emergencies",
+        "currency",
+        "recommended",
+        "recommended_reason",
+        "seconds",
     }
     assert out["plan"] == {"j1": "w1"}  # w2 is frozen
     assert set(out["greedy"]) == {"exposure", "disruption_cost", "sla_breaches"}
@@ -43,6 +47,21 @@ def test_json_output_has_the_issue_keys(tmp_path: Path, example_json: dict[str, 
     assert out["disruption_cost"] == round(20 / 60 * 5000, 4)
     assert out["sla_breaches"] == 0 and out["gap"] == 0
     assert next(p["disruption_cost"] for p in out["frontier"]) == 0
+    # no downtime, the recommended price, free downtime, and the point at greedy's downtime
+    assert sorted(p["kind"] for p in out["frontier"]) == ["greedy_downtime", "price", "price", "price"]
+    recommended = out["frontier"][out["recommended"]]
+    assert recommended["total_cost"] == min(p["total_cost"] for p in out["frontier"])
+    assert out["currency"] is None  # the file states none
+
+
+def test_money_in_the_files_currency(tmp_path: Path, example_json: dict[str, object]) -> None:
+    path = _write(tmp_path, {**example_json, "currency": "eur"})
+    out = json.loads(runner.invoke(app, ["plan", "--instance", str(path), "--json"]).stdout)
+    assert out["currency"] == "EUR"
+    readable = runner.invoke(app, ["plan", "--instance", str(path), "--frontier", "3"])
+    assert "EUR 1,667" in readable.stdout  # 20 minutes of a 5,000-per-hour asset
+    bad = runner.invoke(app, ["plan", "--instance", str(_write(tmp_path, {**example_json, "currency": "€"}))])
+    assert bad.exit_code == 2 and "currency: must be a currency code" in bad.stderr
 
 
 def test_budget_override_and_readable_tables(tmp_path: Path, example_json: dict[str, object]) -> None:
@@ -53,7 +72,7 @@ def test_budget_override_and_readable_tables(tmp_path: Path, example_json: dict[
     assert "frontier" not in out
     assert out["emergencies"] == []  # j1 is neither KEV nor act
     readable = runner.invoke(app, ["plan", "--instance", str(path)])
-    assert readable.exit_code == 0 and "optimised" in readable.stdout
+    assert readable.exit_code == 0 and "expected loss" in readable.stdout
 
 
 def test_invalid_instance_exits_2_naming_the_field(tmp_path: Path, example_json: dict[str, object]) -> None:

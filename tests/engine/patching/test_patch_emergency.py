@@ -45,7 +45,7 @@ def test_kev_job_beyond_capacity_is_proposed_with_its_cost() -> None:
     # planned in "late" (day 20) instead of by day 5: 15 days of 50 avoided
     assert assignment["kev"] == "late"
     assert change.exposure_avoided == pytest.approx(15 * 50.0)
-    assert "taken" in change.reason
+    assert "full" in change.reason and "planned later" in change.reason
 
 
 def test_reasons_name_freeze_and_overdue() -> None:

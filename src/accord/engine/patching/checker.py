@@ -48,7 +48,7 @@ def check_assignment(
             continue
         window_id = assignment[job.id]
         if window_id is None:
-            exposure += job.risk_per_day * instance.horizon_days
+            exposure += _expected_loss(job.risk_per_day, job.loss_cap, instance.horizon_days)
             breaches += job.due is not None and job.due < horizon_end
             continue
         window = windows.get(window_id)
@@ -67,7 +67,8 @@ def check_assignment(
         work[(asset.id, window_id)] += job.minutes
         reboots[(asset.id, window_id)] |= job.reboot
         changes[window_id] += 1
-        exposure += job.risk_per_day * (window.start - instance.start).total_seconds() / 86_400
+        exposure += _expected_loss(job.risk_per_day, job.loss_cap,
+                                   (window.start - instance.start).total_seconds() / 86_400)
         breaches += job.due is not None and window_end > job.due
 
     disruption = 0.0
@@ -104,3 +105,19 @@ def check_assignment(
             if abs(mine - theirs) > _TOLERANCE * max(1.0, abs(mine)):
                 problems.append(f"reported {name} {theirs:g} but the plan gives {mine:g}")
     return problems
+
+
+def _expected_loss(rate: float, cap: float | None, days: float) -> float:
+    """Written out again here, not imported: a day-by-day sum of what is left to lose."""
+    if days <= 0:
+        return 0.0
+    if cap is None:
+        return rate * days
+    if cap <= 0 or rate <= 0:
+        return 0.0
+    daily = min(rate / cap, 1.0)
+    whole = int(days)
+    survive = (1.0 - daily) ** whole
+    lost = cap * (1.0 - survive)
+    return lost + cap * survive * (1.0 - (1.0 - daily) ** (days - whole))
+

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from accord.engine.patching.explain import why_late
 from accord.engine.patching.model import Instance, Job
 
 
@@ -18,30 +19,12 @@ class EmergencyChange:
     change_by: datetime  # the due date, or the plan start when already overdue
     work_minutes: float  # job minutes plus the reboot, if it needs one
     downtime_cost: float  # reboot minutes x the asset's cost of downtime (same rule as in windows)
-    exposure_avoided: float  # exposure the plan would carry beyond change_by
+    exposure_avoided: float  # expected loss the plan would carry beyond change_by
     reason: str
 
 
 def _needs_emergency(job: Job) -> bool:
     return job.kev or job.decision == "act"
-
-
-def _reason(instance: Instance, job: Job, due: datetime) -> str:
-    if due <= instance.start:
-        return "already overdue when the plan starts"
-    asset = instance.asset_by_id[job.asset]
-    before_due = [
-        w for w in instance.windows if asset.group in w.groups and instance.start <= w.start and w.end <= due
-    ]
-    if not before_due:
-        return f"no maintenance window of group {asset.group!r} ends before the due date"
-    open_windows = [w for w in before_due if instance.is_usable(w)]
-    if not open_windows:
-        return "every window before the due date falls in a freeze"
-    work = job.minutes + (asset.reboot_minutes if job.reboot else 0.0)
-    if all(work > w.minutes for w in open_windows):
-        return f"the job ({work:g} min with reboot) fits no window before the due date"
-    return "windows before the due date are taken (capacity, cluster limit, length or disruption budget)"
 
 
 def propose_emergencies(instance: Instance, assignment: Mapping[str, str | None]) -> list[EmergencyChange]:
@@ -57,7 +40,7 @@ def propose_emergencies(instance: Instance, assignment: Mapping[str, str | None]
         change_by = max(job.due, instance.start)
         work = job.minutes + (asset.reboot_minutes if job.reboot else 0.0)
         planned_days = instance.horizon_days if window is None else instance.days_until(window.start)
-        avoided = job.risk_per_day * max(planned_days - instance.days_until(change_by), 0.0)
+        avoided = max(job.exposure_for(planned_days) - job.exposure_for(instance.days_until(change_by)), 0.0)
         proposals.append(
             EmergencyChange(
                 job=job.id,
@@ -67,7 +50,7 @@ def propose_emergencies(instance: Instance, assignment: Mapping[str, str | None]
                 work_minutes=work,
                 downtime_cost=asset.reboot_cost if job.reboot else 0.0,
                 exposure_avoided=avoided,
-                reason=_reason(instance, job, job.due),
+                reason=why_late(instance, job, job.due, window),
             )
         )
     proposals.sort(key=lambda p: (p.change_by, -p.exposure_avoided, p.job))

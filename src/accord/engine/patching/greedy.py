@@ -19,7 +19,7 @@ def _priority(instance: Instance, job: Job) -> tuple[float, float, str]:
     return (due, -risk_per_downtime_minute, job.id)
 
 
-class _Load:
+class Load:
     """What is already booked: minutes per (asset, window), reboots, changes, cluster downs, cost."""
 
     def __init__(self, instance: Instance, budget: float | None) -> None:
@@ -65,7 +65,7 @@ def greedy_assignment(
     instance: Instance, budget: float | None, candidates: Candidates | None = None
 ) -> dict[str, str | None]:
     candidates = candidates or build_candidates(instance, budget)
-    load = _Load(instance, budget)
+    load = Load(instance, budget)
     assignment: dict[str, str | None] = {}
     for job in sorted(instance.jobs, key=lambda j: _priority(instance, j)):
         assignment[job.id] = None

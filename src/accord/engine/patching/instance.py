@@ -30,12 +30,13 @@ _TOP = {
     "jobs",
     "breach_penalty",
     "disruption_budget",
+    "currency",
 }
 _WINDOW = {"id", "start", "minutes", "max_changes", "groups", "rrule"}
 _FREEZE = {"id", "start", "end"}
 _CLUSTER = {"id", "max_down"}
 _ASSET = {"id", "group", "cluster", "reboot_minutes", "downtime_cost_per_hour"}
-_JOB = {"id", "asset", "minutes", "reboot", "risk_per_day", "due", "kev", "decision"}
+_JOB = {"id", "asset", "minutes", "reboot", "risk_per_day", "due", "kev", "decision", "loss_cap"}
 
 
 class _Record:
@@ -227,6 +228,7 @@ def _jobs(top: _Record, asset_ids: set[str]) -> list[Job]:
                 due=rec.timestamp("due") if rec.has("due") else None,
                 kev=rec.flag("kev") if rec.has("kev") else False,
                 decision=decision,
+                loss_cap=rec.number("loss_cap") if rec.has("loss_cap") else None,
             )
         )
     return jobs
@@ -250,7 +252,17 @@ def parse_instance(raw: object) -> Instance:
         jobs=tuple(_jobs(top, {a.id for a in assets})),
         breach_penalty=top.number("breach_penalty") if top.has("breach_penalty") else None,
         disruption_budget=top.number("disruption_budget") if top.has("disruption_budget") else None,
+        currency=_currency(top),
     )
+
+
+def _currency(top: _Record) -> str:
+    if not top.has("currency"):
+        return ""
+    code = top.text("currency").strip().upper()
+    if not (3 <= len(code) <= 8 and code.isalnum()):
+        raise InvalidInstance("currency", "must be a currency code such as EUR or USD")
+    return code
 
 
 def load_instance(path: Path, *, max_bytes: int = 200 * 1024 * 1024) -> Instance:
@@ -305,6 +317,7 @@ def instance_to_json(instance: Instance) -> dict[str, object]:
                 "due": None if j.due is None else _iso(j.due),
                 "kev": j.kev,
                 "decision": j.decision,
+                **({} if j.loss_cap is None else {"loss_cap": j.loss_cap}),
             }
             for j in instance.jobs
         ],
@@ -313,4 +326,6 @@ def instance_to_json(instance: Instance) -> dict[str, object]:
         out["breach_penalty"] = instance.breach_penalty
     if instance.disruption_budget is not None:
         out["disruption_budget"] = instance.disruption_budget
+    if instance.currency:
+        out["currency"] = instance.currency
     return out

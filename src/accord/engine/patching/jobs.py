@@ -20,6 +20,7 @@ class Finding:
     due: datetime | None = None
     kev: bool = False
     decision: str | None = None
+    loss_cap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def group_findings(findings: Iterable[Finding]) -> list[GroupedJob]:
     The action runs once, so its minutes are the largest of its findings' (not the sum); it needs a
     reboot if any finding's fix does; closing it removes the risk of all its findings (sum); it is
     due when its earliest finding is due; it is KEV if any finding is, and takes the most urgent
-    SSVC decision.
+    SSVC decision. Its loss cap is the sum of its findings' caps (none if any finding has none).
     """
     buckets: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
@@ -56,6 +57,7 @@ def group_findings(findings: Iterable[Finding]) -> list[GroupedJob]:
             due=min(dues) if dues else None,
             kev=any(f.kev for f in members),
             decision=_most_urgent(f.decision for f in members),
+            loss_cap=None if any(f.loss_cap is None for f in members) else sum(f.loss_cap or 0.0 for f in members),
         )
         grouped.append(GroupedJob(job, tuple(f.id for f in members)))
     return grouped

@@ -11,13 +11,18 @@ Modelling decisions (also in docs/patch-planner.md):
 * Cluster limits count rebooted members: at most max_down members of a cluster rebooted per window.
 * A window is usable when it starts inside the horizon [start, start + horizon_days) and does not
   overlap any freeze period.
-* Exposure of a job is risk_per_day x days from the instance start until its window starts (until
-  the horizon end when deferred). A job is on time when its window ENDS by its due date; a deferred
+* Exposure of a job is its expected loss from the instance start until its window starts (until
+  the horizon end when deferred). risk_per_day is money: the expected loss per day the job's
+  findings add (accord.engine.patching.exposure). Without a loss cap, exposure is risk_per_day x
+  days. With one (the job's share of its asset's loss if compromised), an asset cannot be lost
+  twice: exposure is cap x (1 - (1 - risk_per_day / cap)^days), which is risk_per_day on the first
+  day and never more than the cap however long the job stays open. A job is on time when its window ENDS by its due date; a deferred
   job breaches when its due date falls before the horizon end.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -94,9 +99,23 @@ class Job:
     due: datetime | None = None
     kev: bool = False
     decision: str | None = None  # SSVC decision: track, track*, attend, act
+    loss_cap: float | None = None  # most the job can lose however long it stays open (None: no cap)
 
     def __post_init__(self) -> None:
         _utc(self, "due")
+
+    def exposure_for(self, days: float) -> float:
+        """Expected loss while the job stays open `days` days (see the module docstring)."""
+        if days <= 0:
+            return 0.0
+        if self.loss_cap is None:
+            return self.risk_per_day * days
+        if self.loss_cap <= 0 or self.risk_per_day <= 0:
+            return 0.0
+        daily = min(self.risk_per_day / self.loss_cap, 1.0)
+        if daily >= 1.0:
+            return self.loss_cap
+        return self.loss_cap * -math.expm1(days * math.log1p(-daily))
 
 
 @dataclass(frozen=True)
@@ -110,6 +129,7 @@ class Instance:
     clusters: tuple[Cluster, ...] = ()
     breach_penalty: float | None = None  # None: max risk_per_day x horizon_days
     disruption_budget: float | None = None  # None: no budget
+    currency: str = ""  # of risk_per_day, downtime cost, penalty and budget ("" when not stated)
 
     def __post_init__(self) -> None:
         _utc(self, "start")
@@ -156,7 +176,7 @@ class Instance:
 
     def exposure(self, job: Job, window: Window | None) -> float:
         days = self.horizon_days if window is None else self.days_until(window.start)
-        return job.risk_per_day * days
+        return job.exposure_for(days)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
-"""Orchestration: greedy baseline, MILP (whole or by group), frontier and emergency proposals."""
+"""The plan under a disruption budget: one MILP, or pieces by maintenance group with the budget
+split between them by the LP relaxation. Every solve shares one deadline (`Deadline`)."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from accord.engine.patching.candidates import build_candidates
+from accord.engine.patching.clock import Deadline
 from accord.engine.patching.decompose import Piece, split_budget, split_by_group
 from accord.engine.patching.greedy import plan_greedy, restrict
 from accord.engine.patching.milp import relative_gap, solve_assignment, solve_relaxation
@@ -18,40 +19,37 @@ SINGLE_MILP_MAX_PAIRS = 20_000
 
 @dataclass(frozen=True)
 class SolveOptions:
-    time_limit: float = 60.0  # seconds for one solve (the plan, or one frontier point)
+    time_limit: float = 60.0  # seconds of wall time for the whole run: the plan and its frontier
     gap_tolerance: float = 1e-3  # stop when within this relative gap of the proven bound
     single_milp_max_pairs: int = SINGLE_MILP_MAX_PAIRS
 
 
-def solve(instance: Instance, budget: float | None, options: SolveOptions, warm: Plan | None = None) -> Plan:
-    """The best plan HiGHS finds within the time limit, never worse than `warm` (which must
-    respect `budget`; the greedy plan under the same budget when not given)."""
-    started = time.perf_counter()
+def solve(
+    instance: Instance,
+    budget: float | None,
+    options: SolveOptions,
+    warm: Plan | None = None,
+    deadline: Deadline | None = None,
+) -> Plan:
+    """The best plan HiGHS finds before the deadline (default: the options' time limit from now),
+    never worse than `warm` (which must respect `budget`; the greedy plan under it when not given)."""
+    deadline = deadline or Deadline(options.time_limit)
     warm = warm or plan_greedy(instance, budget)
     pieces = split_by_group(instance)
     pairs = sum(len(ws) for ws in build_candidates(instance, budget).windows.values())
     if len(pieces) > 1 and (budget is None or pairs > options.single_milp_max_pairs):
-        plan = _solve_pieces(instance, pieces, budget, options, warm, started)
+        plan = _solve_pieces(instance, pieces, budget, options, warm, deadline)
     else:
         solution = solve_assignment(
-            instance,
-            budget,
-            time_limit=options.time_limit - (time.perf_counter() - started),
-            warm_start=warm.assignment,
+            instance, budget, time_limit=deadline.left(), warm_start=warm.assignment,
             gap_tolerance=options.gap_tolerance,
         )
         outcome = evaluate(instance, solution.assignment)
         bound = min(solution.bound, outcome.objective)
-        plan = Plan(
-            solution.assignment,
-            outcome,
-            "milp",
-            bound,
-            relative_gap(outcome.objective, bound),
-            solution.status,
-        )
+        plan = Plan(solution.assignment, outcome, "milp", bound, relative_gap(outcome.objective, bound),
+                    solution.status)
     if plan.outcome.objective > warm.outcome.objective:
-        # the time limit hit before the pieces caught up with the warm start: keep the better plan
+        # the deadline came before the pieces caught up with the warm start: keep the better plan
         gap = None if plan.bound is None else relative_gap(warm.outcome.objective, plan.bound)
         notes = (*plan.notes, f"kept the warm-start ({warm.method}) plan, better than the solver's")
         return Plan(warm.assignment, warm.outcome, "milp", plan.bound, gap, plan.status, notes)
@@ -64,18 +62,15 @@ def _solve_pieces(
     budget: float | None,
     options: SolveOptions,
     warm: Plan,
-    started: float,
+    deadline: Deadline,
 ) -> Plan:
-    deadline = started + options.time_limit
     notes = [f"solved as {len(pieces)} independent pieces by maintenance group"]
     budgets: dict[int, float | None] = dict.fromkeys(range(len(pieces)))
     global_bound: float | None = None
     if budget is not None:
         # The LP relaxation of the whole instance is a valid bound and says where the budget
         # buys the most exposure; each piece gets the LP's spend plus a share of any slack.
-        relaxation = solve_relaxation(
-            instance, budget, time_limit=max(1.0, 0.3 * (deadline - time.perf_counter()))
-        )
+        relaxation = solve_relaxation(instance, budget, time_limit=max(0.2, deadline.share(0.3, 1.0)))
         global_bound = relaxation.bound
         reference = {
             k: sum(relaxation.disruption_by_asset.get(a.id, 0.0) for a in piece.instance.assets)
@@ -96,15 +91,12 @@ def _solve_pieces(
     bound_sum = 0.0
     statuses: set[str] = set()
     for k, piece in enumerate(pieces):
-        share = max(0.5, (deadline - time.perf_counter()) * sizes[k] / remaining_size)
+        share = deadline.share(sizes[k], remaining_size)
         remaining_size -= sizes[k]
         piece_budget = budgets[k]
         piece_warm = _best_warm_start(piece, piece_budget, warm)
         solution = solve_assignment(
-            piece.instance,
-            piece_budget,
-            time_limit=share,
-            warm_start=piece_warm,
+            piece.instance, piece_budget, time_limit=share, warm_start=piece_warm,
             gap_tolerance=options.gap_tolerance,
         )
         assignment.update(solution.assignment)
