@@ -17,8 +17,10 @@ from rich.console import Console
 from rich.table import Table
 
 from accord.engine.vulns.cvss import score_vector
+from accord.engine.vulns.dedup import Repeats, summary
 from accord.engine.vulns.detect import read_scan
 from accord.engine.vulns.errors import InputFileError, InvalidInput
+from accord.engine.vulns.notes import ParseNotes
 from accord.engine.vulns.parsers import ScanFormat
 from accord.engine.vulns.records import Severity
 from accord.engine.vulns.ssvc import CISA_TREE, decision_point_values
@@ -114,7 +116,8 @@ def parse(
         str, typer.Option("--format", help=f"one of {', '.join(FORMAT_CHOICES)}")
     ] = "auto",
     application: Annotated[
-        str | None, typer.Option(help="asset name for SARIF/CycloneDX findings (default: from the file)")
+        str | None, typer.Option(help="asset name for code and component findings (SARIF, CycloneDX, DefectDojo "
+                                      "without a host; default: from the file)")
     ] = None,
     max_size: Annotated[
         int, typer.Option(help="refuse files larger than this many bytes")
@@ -130,13 +133,17 @@ def parse(
     by_severity: Counter[str] = Counter()
     assets: set[str] = set()
     suppressed = with_cves = 0
+    notes, repeats = ParseNotes(), Repeats()  # the importer's summary and repeat rule
     try:
         check_file_size(file, max_size)
         with file.open("rb") as stream:
             chosen, findings = read_scan(
-                stream, source=file.name, format=file_format, application=application, max_bytes=max_size
+                stream, source=file.name, format=file_format, application=application, max_bytes=max_size,
+                notes=notes,
             )
             for finding in findings:
+                if not repeats.is_first(finding.fingerprint(), finding):
+                    continue
                 by_severity[finding.severity.value] += 1
                 assets.add(finding.asset_key)
                 suppressed += finding.suppressed
@@ -146,16 +153,19 @@ def parse(
     seconds = time.perf_counter() - started
     counts = {severity.value: by_severity[severity.value] for severity in Severity}
     total = sum(counts.values())
+    file_summary = summary(notes, repeats)
     if as_json:
         _emit(
             {
                 "file": str(file),
                 "format": chosen.value,
                 "findings": total,
+                "duplicates": repeats.merged,
                 "by_severity": counts,
                 "assets": len(assets),
                 "suppressed": suppressed,
                 "with_cves": with_cves,
+                "summary": file_summary,
                 "seconds": round(seconds, 3),
             }
         )
@@ -174,6 +184,24 @@ def parse(
         f"read in {seconds:.2f} s",
         highlight=False,
     )
+    print_summary(console, file_summary)
+
+
+def print_summary(console: Console, document: dict[str, Any]) -> None:
+    """The import summary in words: repeats merged, columns or elements ignored, notes."""
+    merged = int(document.get("repeats_merged") or 0)
+    if merged:
+        differing = int(document.get("repeats_differing") or 0)
+        console.print(f"{merged:,} repeated finding(s) merged into the first of their kind"
+                      + (f" ({differing:,} with other details: the first one's kept)" if differing else ""),
+                      highlight=False)
+    ignored = document.get("ignored") or {}
+    if ignored:
+        listed = ", ".join(f"{name} ({count:,})" for name, count in ignored.items())
+        console.print(f"Not imported (columns or elements, with the rows or elements that had a value): {listed}",
+                      highlight=False, soft_wrap=True, markup=False)
+    for note in document.get("notes") or []:
+        console.print(f"Note: {note}", highlight=False, soft_wrap=True, markup=False)
 
 
 # --- commands over the database (Django is imported inside them) -------------------------------
@@ -192,7 +220,12 @@ def import_file(
                                       "(default: the file name)")
     ] = None,
     application: Annotated[
-        str | None, typer.Option(help="asset name for SARIF/CycloneDX findings (default: from the file)")
+        str | None, typer.Option(help="asset for code and component findings (SARIF, CycloneDX, DefectDojo without "
+                                      "a host): an existing asset of that name, else a new application (default: "
+                                      "named from the file)")
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option(help="business service of the assets this import discovers")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
     token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
@@ -216,13 +249,14 @@ def import_file(
         actor = acting_user(token)
         task = progress.add_task(f"importing {file.name}", total=size)
         run = import_scan(actor=actor, file=handle, filename=file.name, format=file_format, scope=scope,
-                          application=application,
+                          application=application, service=service,
                           on_progress=lambda done: progress.update(task, completed=done))
     counts = {name: getattr(run, name) for name in ("findings_read", "new", "unchanged", "updated", "fixed",
                                                      "reopened", "suppressed", "duplicates", "assets_created")}
     if as_json:
         _emit({"id": run.pk, "file": run.filename, "format": run.source_format, "scope": run.scope,
-               "sha256": run.sha256, "seconds": run.duration_seconds, **counts})
+               "sha256": run.sha256, "seconds": run.duration_seconds,
+               "findings": run.findings_read - run.duplicates, **counts, "summary": run.summary})
         return
     table = Table("outcome", "findings")
     for name, value in counts.items():
@@ -231,6 +265,7 @@ def import_file(
     console.print(f"[green]✔[/] {file.name} ({run.source_format}, scope {run.scope!r}) imported in "
                   f"{run.duration_seconds:.1f} s as run #{run.pk}", highlight=False)
     console.print(table)
+    print_summary(console, run.summary)
 
 
 @app.command("list")
@@ -240,50 +275,123 @@ def list_findings(
     epss_min: Annotated[float | None, typer.Option(help="EPSS at least this (0-1)")] = None,
     service: Annotated[str, typer.Option(help="business service name")] = "",
     team: Annotated[str, typer.Option(help="team name")] = "",
+    asset: Annotated[str, typer.Option(help="asset hostname")] = "",
     sla: Annotated[str, typer.Option(help="on_track, due_soon or breached")] = "",
     scanner: Annotated[str, typer.Option(help="e.g. nessus, openvas, qualys")] = "",
+    severity: Annotated[str, typer.Option(help="critical, high, medium, low or info")] = "",
+    cve: Annotated[str, typer.Option(help="one CVE id, e.g. CVE-2024-3400")] = "",
+    fix: Annotated[str, typer.Option(help="a fix key (see --by fix)")] = "",
     state: Annotated[str, typer.Option(help="open, reopened, fixed, suppressed or all")] = "open",
-    limit: Annotated[int, typer.Option(help="rows to show")] = 50,
+    by: Annotated[str, typer.Option(help="group by cve, fix or asset, with counts")] = "",
+    limit: Annotated[int, typer.Option(help="rows (or groups) to show")] = 50,
+    export: Annotated[Path | None, typer.Option(
+        help="write the whole filtered (or grouped) list to FILE.csv or FILE.xlsx (audited); - for CSV on stdout")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
     token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
 ) -> None:
-    """List findings, most urgent first, with the filters of the findings page."""
-    from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+    """List findings, most urgent first, with the filters of the findings page; group them or export them."""
+    from accord.cli.context import acting_user, django_ready, user_errors
 
+    file_format = _export_format(export) if export else ""
     django_ready()
-    from accord.org.models import BusinessService, Team
-    from accord.vulns import selectors
+    from accord.org import selectors as org_selectors
+    from accord.vulns import selectors, services
 
     with user_errors():
         actor = acting_user(token)
-        service_id = team_id = None
-        if service:
-            service_id = BusinessService.objects.filter(name__iexact=service).values_list("id", flat=True).first()
-            if service_id is None:
-                fail(f"--service: no business service named {service!r}")
-        if team:
-            team_id = Team.objects.filter(name__iexact=team).values_list("id", flat=True).first()
-            if team_id is None:
-                fail(f"--team: no team named {team!r}")
-        filters = selectors.FindingFilter(state=state, decision=decision, kev=kev, epss_min=epss_min,
-                                          service=service_id, team=team_id, sla=sla, scanner=scanner)
-        page = selectors.keyset_page(selectors.findings_visible_to(actor, filters), page_size=max(1, limit))
-        statuses = selectors.sla_status_for(page.items)
-    count = f"{page.count:,}" + ("" if page.count_exact else "+")
+        filters = selectors.FindingFilter(
+            state=state, decision=decision, kev=kev, epss_min=epss_min, sla=sla, scanner=scanner, severity=severity,
+            cve=cve, fix=fix, service=_id_named(org_selectors.services_visible_to(actor), "name", service, "--service"),
+            team=_id_named(org_selectors.teams_visible_to(actor), "name", team, "--team"),
+            asset=_id_named(org_selectors.assets_visible_to(actor), "hostname", asset, "--asset"))
+        if export:
+            written = _write_export(services.export_findings(actor=actor, filters=filters, by=by,
+                                                             file_format=file_format), export)
+            Console(stderr=True).print(f"[green]✔[/] {written}", highlight=False)
+            return
+        if by:
+            _print_groups(selectors.finding_groups(actor, filters, by=by, limit=max(1, limit)), as_json)
+            return
+        found = selectors.finding_rows(actor, filters, page_size=max(1, limit))
+    _print_findings(found, as_json)
+
+
+def _export_format(target: Path) -> str:
+    from accord.cli.context import fail
+
+    if str(target) == "-" or target.suffix.lower() == ".csv":
+        return "csv"
+    if target.suffix.lower() == ".xlsx":
+        return "xlsx"
+    fail(f"--export: {target} should end in .csv or .xlsx (or be - for CSV on stdout)")
+
+
+def _id_named(rows: Any, field: str, name: str, option: str) -> int | None:
+    """The id of the row whose `field` is `name` (any case), or a refusal naming the option."""
+    from accord.cli.context import fail
+
+    if not name:
+        return None
+    found = rows.filter(**{f"{field}__iexact": name}).values_list("id", flat=True).first()
+    if found is None:
+        fail(f"{option}: nothing named {name!r}")
+    return int(found)
+
+
+def _write_export(export: Any, target: Path) -> str:
+    if str(target) == "-":
+        for chunk in export.chunks:
+            sys.stdout.buffer.write(chunk)
+        return "exported to stdout"
+    with target.open("wb") as handle:
+        for chunk in export.chunks:
+            handle.write(chunk)
+    return f"exported to {target} ({target.stat().st_size:,} bytes)"
+
+
+def _print_findings(found: Any, as_json: bool) -> None:
+    from accord.cli.context import out
+
+    page = found.page
     if as_json:
         _emit({"count": page.count, "count_exact": page.count_exact, "items": [
-            {"id": f.pk, "asset": f.asset.hostname, "title": f.title, "cves": f.cve_list, "decision": f.decision,
-             "kev": f.kev, "epss": f.epss, "due_date": f.due_date.isoformat(), "due_rule": f.due_rule,
-             "sla_status": statuses[f.pk],
-             "state": f.state} for f in page.items]})
+            {"id": f.pk, "asset": f.asset.hostname, "service": f.service_name, "team": f.team_name,
+             "asset_exposure_review": f.asset_exposure_review, "title": f.title, "cves": f.cve_list,
+             "decision": f.decision, "kev": f.kev, "epss": f.epss, "due_date": f.due_date.isoformat(),
+             "due_rule": f.due_rule, "sla_status": status, "state": f.state} for f, status, _ in found.rows]})
         return
-    table = Table("id", "asset", "title", "decision", "KEV", "EPSS", "due", "SLA")
-    for f in page.items:
-        table.add_row(str(f.pk), f.asset.hostname, f.title[:60], f.decision, "yes" if f.kev else "",
-                      f"{f.epss:.3f}" if f.epss is not None else "", f.due_date.isoformat(),
-                      statuses[f.pk].replace("_", " "))
+    table = Table("id", "asset", "service", "team", "title", "decision", "KEV", "EPSS", "due", "SLA")
+    for f, _, label in found.rows:
+        table.add_row(str(f.pk), f.asset.hostname + (" (review exposure)" if f.asset_exposure_review else ""),
+                      f.service_name or "", f.team_name or "", f.title[:60], f.decision, "yes" if f.kev else "",
+                      f"{f.epss:.3f}" if f.epss is not None else "", f.due_date.isoformat(), label)
     out.print(table)
-    out.print(f"{len(page.items)} of {count} finding(s)")
+    tiles = found.tiles
+    count = f"{page.count:,}" + ("" if page.count_exact else "+")
+    out.print(f"{len(page.items)} of {count} finding(s); open {tiles.open:,}, act {tiles.act:,}, attend "
+              f"{tiles.attend:,}, in KEV {tiles.kev:,}, past due {tiles.past_due:,}", highlight=False)
+
+
+def _print_groups(groups: Any, as_json: bool) -> None:
+    from accord.cli.context import out
+
+    if as_json:
+        _emit({"by": groups.by, "exact": groups.exact, "groups": [
+            {"key": g.key, "label": g.label, "param": g.param, "detail": g.detail, "service": g.service,
+             "team": g.team, "exposure_review": g.exposure_review,
+             "counts": {**g.counts.as_dict(), "earliest_due": g.counts.earliest_due.isoformat()
+                        if g.counts.earliest_due else None}} for g in groups.rows]})
+        return
+    table = Table(groups.by, "key", "findings", "open", "KEV", "past due", "act", "attend", "track*", "track")
+    for g in groups.rows:
+        c = g.counts
+        table.add_row(g.label[:70], g.key, *(f"{n:,}" for n in (c.findings, c.open, c.kev, c.past_due, c.act,
+                                                                  c.attend, c.track_star, c.track)))
+    out.print(table)
+    how = {"cve": "--cve CVE", "fix": "--fix KEY", "asset": "--asset HOSTNAME"}[groups.by]
+    out.print(f"{len(groups.rows)}{'' if groups.exact else '+'} group(s), most past due first; list a group's "
+              f"findings with `accord vulns list {how}`", highlight=False)
 
 
 def _kev_text(view: Any) -> str:

@@ -4,37 +4,32 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
-from accord.core.errors import NotAllowed, NotFound, ValidationFailed
-from accord.core.permissions import CAPABILITY_HELP, require
+from accord.core.errors import ValidationFailed
+from accord.core.permissions import require
 
-View = Callable[..., HttpResponse]
+# A page view: it answers an HttpResponse, or a streamed one (exports); the decorator keeps its type.
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def capability_required(capability: str) -> Callable[[View], View]:
-    """Refuse the page with a 403 that names the missing capability; map NotFound to 404."""
+    """Refuse the page unless the viewer holds `capability`. The refusal, and a NotFound the view
+    raises, become the 403 and 404 pages (`ServiceRefusalsMiddleware`)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                require(viewer(request), capability)
-                return view(request, *args, **kwargs)
-            except NotAllowed as exc:
-                return render(request, "core/forbidden.html",
-                              {"capability": exc.capability, "help": CAPABILITY_HELP.get(exc.capability, "")},
-                              status=403)
-            except NotFound as exc:
-                raise Http404(str(exc)) from exc
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            require(viewer(request), capability)
+            return view(request, *args, **kwargs)
 
-        return wrapper
+        return cast(View, wrapper)
 
     return decorate
 

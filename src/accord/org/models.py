@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -159,6 +162,23 @@ class Asset(TimestampedModel):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(",") if t]
+
+    @property
+    def exposure_review(self) -> bool:
+        """A public IP address on an asset recorded as not internet-exposed: one of the two is probably wrong."""
+        return not self.internet_exposed and is_public_address(self.ip_address)
+
+
+@lru_cache(maxsize=65536)  # lists show the same few addresses on many rows
+def is_public_address(value: str | None) -> bool:
+    """Routable on the internet: not private, shared, loopback, link-local, multicast, reserved or documentation."""
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast and not address.is_reserved
 
 
 def normalise_tags(tags: list[str] | str) -> str:

@@ -91,6 +91,9 @@ class AssetOut(Schema):
     team_id: DbId | None
     internet_exposed: bool
     isolated: bool
+    exposure_review: bool = Field(description="a public IP address on an asset recorded as not internet-exposed: "
+                                              "check which one is wrong (private, shared, reserved and documentation "
+                                              "ranges are not public)")
     tags: list[str] = Field(alias="tag_list")
     discovered_by_scan: bool
     created_at: dt.datetime

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from accord.core.errors import NotFound
-from accord.core.permissions import HasCapabilities, require
+from accord.core.permissions import Actor, HasCapabilities, require
 from accord.org.models import Asset, BusinessService, Person, Team, normalise_tags
 
 
@@ -120,3 +120,9 @@ def org_overview(viewer: HasCapabilities) -> OrgOverview:
         discovered_unassigned=Asset.objects.filter(discovered_by_scan=True, business_service__isnull=True).count(),
         assets_by_environment=sorted(((str(labels.get(env, env)), n) for env, n in by_env), key=lambda x: -x[1]),
     )
+
+
+def services_owned_by(viewer: Actor) -> QuerySet[BusinessService]:
+    """Business services whose owner is the viewer's entry in the directory."""
+    require(viewer, "org.read")
+    return BusinessService.objects.filter(owner__user_id=viewer.pk).order_by("name")

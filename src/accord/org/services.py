@@ -13,7 +13,7 @@ from accord.core import audit
 from accord.core.crud import create_row, update_row
 from accord.core.errors import NotAllowed, ValidationFailed
 from accord.core.permissions import can
-from accord.org.models import Asset, AssetKind, BusinessService, Person, Team, normalise_tags
+from accord.org.models import Asset, AssetKind, BusinessService, Environment, Person, Team, normalise_tags
 
 WRITE = "org.write"
 
@@ -66,11 +66,18 @@ def update_asset(*, actor: Any, asset: Asset, **changes: Any) -> Asset:
 
 @dataclass(frozen=True)
 class DiscoveredHost:
-    """A host or application a scanner reported that no asset matches yet."""
+    """A host or application a scanner reported that no asset matches yet.
+
+    `environment` and `business_service_id` are what the import knows: code and component findings
+    come from a repository or a build, not a production host (see docs/vulnerabilities.md), and the
+    person importing may name the business service the file covers.
+    """
 
     hostname: str
     ip_address: str | None = None
     kind: str = AssetKind.SERVER
+    environment: str = Environment.PRODUCTION
+    business_service_id: int | None = None
 
 
 def _discovered_ip(value: str | None) -> str | None:
@@ -84,7 +91,7 @@ def _discovered_ip(value: str | None) -> str | None:
 def register_discovered_assets(*, actor: Any, hosts: Sequence[DiscoveredHost], source: str) -> list[Asset]:
     """Create, in bulk, the assets a scanner import found and nobody had registered.
 
-    They are flagged `discovered_by_scan` and have no business service until someone assigns one.
+    They are flagged `discovered_by_scan` and have no business service unless the import named one.
     Allowed to whoever may import scans (`vuln.import`) or edit the organisation (`org.write`): an
     analyst importing a scan must not be stopped by a host nobody registered. One audit row names
     them all (an import can discover thousands). Hostnames already registered are skipped.
@@ -98,8 +105,12 @@ def register_discovered_assets(*, actor: Any, hosts: Sequence[DiscoveredHost], s
             raise ValidationFailed.field(f"hosts[{index}].hostname", "must be 1 to 253 characters")
         if host.kind not in AssetKind.values:
             raise ValidationFailed.field(f"hosts[{index}].kind", f"{host.kind!r} is not one of {', '.join(AssetKind.values)}")
+        if host.environment not in Environment.values:
+            raise ValidationFailed.field(f"hosts[{index}].environment",
+                                         f"{host.environment!r} is not one of {', '.join(Environment.values)}")
         wanted.setdefault(hostname, Asset(hostname=hostname, ip_address=_discovered_ip(host.ip_address),
-                                          kind=host.kind, discovered_by_scan=True))
+                                          kind=host.kind, environment=host.environment,
+                                          business_service_id=host.business_service_id, discovered_by_scan=True))
     known = set(Asset.objects.filter(hostname__in=list(wanted)).values_list("hostname", flat=True))
     created = Asset.objects.bulk_create([a for h, a in wanted.items() if h not in known], batch_size=200)
     if created:

@@ -10,11 +10,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accord.core.errors import ValidationFailed
+from accord.core.permissions import can
 from accord.core.web import capability_required, form_page, is_partial, paginate, viewer
 from accord.org import selectors, services
 from accord.org.asset_import import COLUMNS, example_csv, import_assets_csv
 from accord.org.forms import AssetForm, AssetImportForm, BusinessServiceForm, PersonForm, TeamForm
 from accord.org.models import AssetKind, BusinessService, Environment, Team
+from accord.vulns import selectors as vuln_selectors
+
+PANEL_ROWS = 20  # findings shown on an asset or service page, most urgent first
 
 
 def _int(value: str | None) -> int | None:
@@ -65,9 +69,20 @@ def assets(request: HttpRequest) -> HttpResponse:
     return render(request, "org/_asset_rows.html" if is_partial(request) else "org/assets.html", context)
 
 
+def _findings_panel(user: Any, filters: vuln_selectors.FindingFilter, query: str) -> dict[str, Any]:
+    """The most urgent open findings and their tiles, for users who may see vulnerabilities (read through
+    the vulns app's selectors); `query` is the findings-list filter that shows them all."""
+    if not can(user, "vuln.read"):
+        return {}
+    return {"findings": vuln_selectors.finding_rows(user, filters, page_size=PANEL_ROWS), "findings_query": query}
+
+
 @capability_required("org.read")
 def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "org/asset_detail.html", {"asset": selectors.asset_by_id(viewer(request), pk)})
+    user = viewer(request)
+    asset = selectors.asset_by_id(user, pk)
+    return render(request, "org/asset_detail.html", {
+        "asset": asset, **_findings_panel(user, vuln_selectors.FindingFilter(asset=pk), f"asset={pk}")})
 
 
 @capability_required("org.write")
@@ -105,7 +120,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = viewer(request)
     service = selectors.service_by_id(user, pk)
     page, query = paginate(request, selectors.assets_visible_to(user, selectors.AssetFilter(business_service=pk)))
-    return render(request, "org/service_detail.html", {"service": service, "page": page, "query": query})
+    return render(request, "org/service_detail.html", {
+        "service": service, "page": page, "query": query,
+        **_findings_panel(user, vuln_selectors.FindingFilter(service=pk), f"service={pk}")})
 
 
 @capability_required("org.write")

@@ -50,6 +50,7 @@ from accord.patching.exposure import assumptions_in_force, derivation, price_fin
 from accord.patching.models import Cluster, ExposureAssumptions, Freeze, MaintenanceWindow, PatchPlan
 from accord.risks import selectors as risk_selectors
 from accord.vulns import selectors as vuln_selectors
+from accord.vulns.fixes import action_of
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,6 @@ KIND_PROFILE: dict[str, KindProfile] = {
 _REBOOT_HINT = re.compile(
     r"\b(kernel|firmware|reboot|restart|cumulative update|kb\d{6,}|bios|microcode|servicing stack)\b", re.I
 )
-
-
-def action_of(solution: str, rule_id: str, title: str) -> str:
-    text = " ".join((solution or "").split()).strip()
-    if text:
-        return text[:300]
-    return f"fix {rule_id or title}"[:300]
 
 
 def _action_key(action: str) -> str:

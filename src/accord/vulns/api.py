@@ -4,22 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, StreamingHttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field
 
 from accord.core.api_auth import Capability, acting_user
 from accord.core.api_common import REFUSALS, DbId, InputSchema, Page, PageQuery, Text, paginate
+from accord.engine.vulns import ScanFormat
 from accord.vulns import selectors, services
 from accord.vulns.schemas import (
     ClearOverrideIn,
     ComplianceOut,
     ComplianceQuery,
+    CountsOut,
+    ExportQuery,
     FeedLoadOut,
     FeedResultOut,
     FindingDetailOut,
     FindingPageOut,
+    FindingPageQuery,
     FindingQuery,
+    GroupListOut,
+    GroupQuery,
     ImportRunOut,
     OverrideIn,
     PolicyStateOut,
@@ -35,7 +41,7 @@ def finding_filter(query: FindingQuery) -> selectors.FindingFilter:
     return selectors.FindingFilter(
         state=query.state, decision=query.decision or "", kev=query.kev, epss_min=query.epss_min,
         service=query.service, team=query.team, sla=query.sla or "", scanner=query.scanner,
-        severity=query.severity or "", cve=query.cve, asset=query.asset)
+        severity=query.severity or "", cve=query.cve, asset=query.asset, fix=query.fix)
 
 
 def _detail(viewer: Any, finding_id: int) -> dict[str, Any]:
@@ -43,8 +49,9 @@ def _detail(viewer: Any, finding_id: int) -> dict[str, Any]:
     f = view.finding
     data = {name: getattr(f, name) for name in FindingDetailOut.model_fields
             if name not in {"hostname", "cves", "explanation", "sla_status", "override_by", "history",
-                            "kev_due_date_binds"}}
+                            "kev_due_date_binds", "service", "team"}}
     data.update({"asset.hostname": f.asset.hostname}, cve_list=f.cve_list, explanation=view.explanation,
+                service_name=f.service_name, team_name=f.team_name,
                 sla_status=view.sla_status, override_by=f.override_by.username if f.override_by else None,
                 history=view.history, kev_due_date_binds=view.kev_due_date_binds)
     return data
@@ -53,12 +60,36 @@ def _detail(viewer: Any, finding_id: int) -> dict[str, Any]:
 # Findings --------------------------------------------------------------------------------------
 
 @router.get("/findings", response={200: FindingPageOut, **REFUSALS}, auth=READ)
-def list_findings(request: HttpRequest, query: Query[FindingQuery]) -> Any:
+def list_findings(request: HttpRequest, query: Query[FindingPageQuery]) -> Any:
     """Most urgent first (by due date). Follow `next_cursor`; counts stop at `count_cap`."""
     findings = selectors.findings_visible_to(acting_user(request), finding_filter(query))
     page = selectors.keyset_page(findings, cursor=query.cursor, page_size=query.page_size)
     return {"count": page.count, "count_exact": page.count_exact, "count_cap": selectors.COUNT_CAP,
             "page_size": query.page_size, "next_cursor": page.next_cursor, "items": page.items}
+
+
+@router.get("/findings/summary", response={200: CountsOut, **REFUSALS}, auth=READ)
+def findings_summary(request: HttpRequest, query: Query[FindingQuery]) -> Any:
+    """The counts of the findings page's tiles for these filters: matching, open, in KEV, past due, by decision."""
+    return selectors.summary(acting_user(request), finding_filter(query))
+
+
+@router.get("/findings/groups", response={200: GroupListOut, **REFUSALS}, auth=READ)
+def finding_groups(request: HttpRequest, query: Query[GroupQuery]) -> Any:
+    """Matching findings grouped by CVE, fix or asset, with counts; most past due, then KEV, then open first.
+    List a group's findings with `GET /findings?{param}={key}` and the same filters."""
+    return selectors.finding_groups(acting_user(request), finding_filter(query), by=query.by, limit=query.limit)
+
+
+@router.get("/findings/export", response={200: None, **REFUSALS}, auth=READ)
+def export_findings(request: HttpRequest, query: Query[ExportQuery]) -> Any:
+    """The matching findings (or their groups, with `by`) as a CSV (streamed, no limit) or XLSX file (at most
+    100,000 rows); formula-looking cells are escaped. The audit trail records who exported which filters."""
+    export = services.export_findings(actor=acting_user(request), filters=finding_filter(query), by=query.by or "",
+                                      file_format=query.format)
+    response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
 
 
 @router.get("/findings/{finding_id}", response={200: FindingDetailOut, **REFUSALS}, auth=READ)
@@ -89,16 +120,22 @@ def clear_finding_override(request: HttpRequest, finding_id: DbId, payload: Clea
 
 class ImportForm(InputSchema):
     format: str = Field(default="auto", max_length=20,
-                        description="auto, nessus, nessus-csv, openvas, qualys, sarif, cyclonedx or csv")
+                        description="auto (recognised from the content) or one of "
+                                    + ", ".join(item.value for item in ScanFormat))
     scope: Text | None = Field(default=None, max_length=200, description="what the scan covers (default: file name)")
-    application: Text | None = Field(default=None, max_length=253, description="asset name for SARIF/CycloneDX")
+    application: Text | None = Field(default=None, max_length=253,
+                                     description="asset for code and component findings (SARIF, CycloneDX, DefectDojo "
+                                                 "without a host): an existing asset, else a new application")
+    service: Text | None = Field(default=None, max_length=150,
+                                 description="business service of the assets the import discovers")
 
 
 @router.post("/imports", response={201: ImportRunOut, **REFUSALS}, auth=Capability("vuln.import"))
 def import_scan(request: HttpRequest, file: File[UploadedFile], form: Form[ImportForm]) -> Any:
     """Upload a scanner file; all or nothing. A refused file answers 422 naming the line or element."""
     run = services.import_scan(actor=acting_user(request), file=file, filename=file.name or "upload",
-                               format=form.format, scope=form.scope or None, application=form.application or None)
+                               format=form.format, scope=form.scope or None, application=form.application or None,
+                               service=form.service or None)
     return Status(201, run)
 
 

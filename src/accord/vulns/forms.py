@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from django import forms
 
+from accord.engine.vulns import ScanFormat
 from accord.vulns.models import DecisionChoice
 
-FORMATS = [("auto", "recognise from the content"), ("nessus", "Nessus .nessus XML"),
-           ("nessus-csv", "Nessus CSV export"), ("openvas", "Greenbone / OpenVAS XML report"),
-           ("qualys", "Qualys CSV"), ("sarif", "SARIF 2.1.0"), ("cyclonedx", "CycloneDX JSON (with VEX)"),
-           ("csv", "Accord generic CSV")]
+# Every format the engine reads, so the page never lags behind the command line and the API.
+FORMATS = [("auto", "recognise from the content"), *((item.value, item.label) for item in ScanFormat)]
 
 
 class ScanImportForm(forms.Form):
-    file = forms.FileField(help_text="Nessus, Greenbone/OpenVAS, Qualys, SARIF, CycloneDX or generic CSV")
+    file = forms.FileField(help_text="Nessus, Tenable, Greenbone/OpenVAS, Qualys, SARIF, CycloneDX, DefectDojo or "
+                                     "generic CSV")
     format = forms.ChoiceField(choices=FORMATS, initial="auto")
     scope = forms.CharField(max_length=200, required=False,
                             help_text="What the scan covers (default: the file name). Findings open in this scope "
                                       "and absent from the file are marked fixed.")
+    application = forms.CharField(
+        max_length=253, required=False, label="Application or asset",
+        help_text="For code and component findings (SARIF, CycloneDX, DefectDojo without a host): an existing asset "
+                  "of this name, else a new application. Default: named from the file (its repository or BOM).")
+    service = forms.CharField(max_length=150, required=False, label="Business service",
+                              help_text="The business service of the assets this import discovers (optional).")
 
 
 class FeedForm(forms.Form):

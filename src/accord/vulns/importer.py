@@ -10,9 +10,10 @@ compares it, a batch at a time, with what is stored:
 - open in this scope but not in the file: fixed (one UPDATE at the end).
 
 Memory stays flat: findings are handled in batches, and only a 60-bit digest of each fingerprint
-seen is kept (to merge rows a file repeats). New findings are written with one multi-row INSERT
-per batch rather than through model instances, which is what makes a million rows fit in two
-minutes on SQLite. Everything runs in one transaction: a file refused half-way leaves nothing.
+seen is kept (to merge rows a file repeats, by the rule `accord vulns parse` shares:
+`accord.engine.vulns.dedup`). What the parser read but did not keep goes in the run's `summary`.
+New findings are written with one multi-row INSERT per batch rather than through model instances,
+which is what makes a million rows fit in two minutes on SQLite. Everything runs in one transaction: a file refused half-way leaves nothing.
 """
 
 from __future__ import annotations
@@ -35,13 +36,21 @@ from accord.core import audit, clock
 from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import require
 from accord.engine.vulns import InputFileError, InvalidInput, ScanFinding, read_scan
+from accord.engine.vulns.dedup import Repeats, summary
+from accord.engine.vulns.notes import ParseNotes
 from accord.org import selectors as org_selectors
 from accord.org import services as org_services
-from accord.org.models import AssetKind
+from accord.org.models import AssetKind, BusinessService, Environment
+from accord.vulns import cve_index
 from accord.vulns.decisions import Assessor, mission_of
+from accord.vulns.fixes import fix_key_of
 from accord.vulns.models import OPEN_STATES, Finding, FindingState, ImportRun, cves_text
 
 BATCH = 2000
+# Code and component findings (SARIF, CycloneDX, DefectDojo without a host) describe a repository or
+# a build, not a running host: the application asset they create is in development until someone
+# says where it runs, so it is never priced as production by default (docs/vulnerabilities.md).
+CODE_ENVIRONMENT = Environment.DEVELOPMENT
 _IN_CHUNK = 900  # ids / fingerprints per IN (...) list
 
 
@@ -86,14 +95,18 @@ def refusal(exc: InputFileError, filename: str) -> ValidationFailed:
 
 
 def import_scan(*, actor: Any, file: IO[bytes], filename: str, format: str = "auto", scope: str | None = None,
-                application: str | None = None, on_progress: Callable[[int], None] | None = None) -> ImportRun:
+                application: str | None = None, service: str | None = None,
+                on_progress: Callable[[int], None] | None = None) -> ImportRun:
     """Import one scanner file; return its ImportRun with the counts by outcome.
 
     `scope` names what the scan covers (default: the file name): findings open in that scope and
-    absent from the file are marked fixed. Refused files raise ValidationFailed naming the line or
-    element, and change nothing.
+    absent from the file are marked fixed. `application` names the asset of code and component
+    findings (an existing asset of that name, or a new application); `service` names the business
+    service of the assets the import discovers. Refused files raise ValidationFailed naming the line
+    or element, and change nothing.
     """
     require(actor, "vuln.import")
+    named_service = _named_service(actor, service)
     limit = max_upload_bytes()
     size = _known_size(file)
     if size is not None and size > limit:
@@ -105,11 +118,21 @@ def import_scan(*, actor: Any, file: IO[bytes], filename: str, format: str = "au
     reader = _HashingReader(file)
     try:
         with transaction.atomic():
-            return _Import(actor=actor, filename=filename, scope=scope_name).run(
+            return _Import(actor=actor, filename=filename, scope=scope_name, business_service=named_service).run(
                 io.BufferedReader(reader, buffer_size=256 * 1024), reader, format=format,
                 application=application, on_progress=on_progress, limit=limit)
     except InputFileError as exc:
         raise refusal(exc, filename) from None
+
+
+def _named_service(actor: Any, name: str | None) -> BusinessService | None:
+    """The business service named at import (any case), refused when there is none of that name."""
+    if name is None or not name.strip():
+        return None
+    found = org_selectors.services_visible_to(actor).filter(name__iexact=name.strip()).first()
+    if found is None:
+        raise ValidationFailed.field("service", f"no business service named {name.strip()!r}")
+    return found
 
 
 @dataclass
@@ -193,10 +216,12 @@ class _FastInsert:
 
 
 class _Import:
-    def __init__(self, *, actor: Any, filename: str, scope: str) -> None:
+    def __init__(self, *, actor: Any, filename: str, scope: str, business_service: BusinessService | None = None
+                 ) -> None:
         self.actor = actor
         self.filename = filename
         self.scope = scope
+        self.service = business_service  # named at import: the discovered assets join it
         self.now = timezone.now()
         self.today = clock.day_of(self.now)
         self.assessor = Assessor.current()
@@ -208,7 +233,8 @@ class _Import:
             "id", "hostname", "ip_address", "business_service__name", "business_service__mission_impact")
         for asset_id, hostname, ip, service, impact in assets:
             self._remember(asset_id, hostname, ip, mission_of(service, impact))
-        self.seen: set[int] = set()
+        self.repeats = Repeats()  # the repeat rule `accord vulns parse` shares
+        self.notes = ParseNotes()
         self.started_empty = not Finding.objects.exists()
         self.inserter = _FastInsert(Finding)
         self.run_row: ImportRun
@@ -235,7 +261,7 @@ class _Import:
             filename=self.filename[:255], sha256="", source_format=format, scope=self.scope, actor=self.actor,
             started_at=self.now)
         chosen, findings = read_scan(cast(BinaryIO, stream), source=self.filename, format=format, application=application,
-                                     on_progress=on_progress, max_bytes=limit)
+                                     on_progress=on_progress, max_bytes=limit, notes=self.notes)
         run.source_format = chosen.value
         batch: list[ScanFinding] = []
         for finding in findings:
@@ -246,6 +272,7 @@ class _Import:
         self._flush(batch)
         run.fixed = (Finding.objects.filter(scope=self.scope, state__in=OPEN_STATES).exclude(last_run=run)
                      .update(state=FindingState.FIXED, fixed_at=self.now))
+        run.summary = summary(self.notes, self.repeats)
         run.sha256 = reader.digest.hexdigest()
         run.size_bytes = reader.size
         run.finished_at = timezone.now()
@@ -254,7 +281,8 @@ class _Import:
         audit.record(self.actor, "scan.imported", run, after={
             "filename": run.filename, "sha256": run.sha256, "format": run.source_format, "scope": run.scope,
             **{name: getattr(run, name) for name in ("findings_read", "new", "unchanged", "updated", "fixed",
-                                                      "reopened", "suppressed", "duplicates", "assets_created")}})
+                                                      "reopened", "suppressed", "duplicates", "assets_created")},
+            "summary": run.summary})
         return run
 
     # --- one batch -----------------------------------------------------------------------------
@@ -278,19 +306,27 @@ class _Import:
     def _new_asset_name(self, f: ScanFinding) -> str:
         return (f.hostname.strip() or f.ip.strip() or f.application.strip()).lower()[:253]
 
+    def _discovered(self, name: str, f: ScanFinding) -> org_services.DiscoveredHost:
+        """A new asset for a finding nothing matched: a host, or for code and component findings an
+        application outside production (CODE_ENVIRONMENT), in the business service named at import."""
+        service_id = self.service.pk if self.service else None
+        if f.asset_kind == "application":
+            return org_services.DiscoveredHost(name, None, AssetKind.APPLICATION, CODE_ENVIRONMENT, service_id)
+        return org_services.DiscoveredHost(name, f.ip or None, AssetKind.SERVER, business_service_id=service_id)
+
     def _resolve_assets(self, batch: list[ScanFinding]) -> list[int]:
         unknown: dict[str, org_services.DiscoveredHost] = {}
         for f in batch:
             if self._asset_of(f) is None:
                 name = self._new_asset_name(f)
-                kind = AssetKind.APPLICATION if f.asset_kind == "application" else AssetKind.SERVER
-                unknown.setdefault(name, org_services.DiscoveredHost(name, f.ip or None, kind))
+                unknown.setdefault(name, self._discovered(name, f))
         if unknown:
             created = org_services.register_discovered_assets(actor=self.actor, hosts=list(unknown.values()),
                                                               source=f"scan import {self.filename}")
             self.run_row.assets_created += len(created)
+            mission = mission_of(self.service.name, self.service.mission_impact) if self.service else (None, "")
             for asset in created:
-                self._remember(asset.pk, asset.hostname, asset.ip_address, (None, ""))
+                self._remember(asset.pk, asset.hostname, asset.ip_address, mission)
         resolved = []
         for f in batch:
             found = self._asset_of(f)
@@ -307,11 +343,9 @@ class _Import:
         unique: list[tuple[ScanFinding, int, str]] = []
         for f, asset_id in zip(batch, self._resolve_assets(batch), strict=True):
             fingerprint = f.fingerprint(asset_key=str(asset_id))
-            digest = int(fingerprint[:15], 16)
-            if digest in self.seen:
+            if not self.repeats.is_first(fingerprint, f):
                 run.duplicates += 1
                 continue
-            self.seen.add(digest)
             unique.append((f, asset_id, fingerprint))
         existing = self._existing([fp for _, _, fp in unique])
         self.assessor.prefetch_epss({cve for f, _, _ in unique for cve in f.cves})
@@ -337,6 +371,7 @@ class _Import:
                     else:
                         run.reopened += 1
         self.inserter.insert(new_rows)
+        cve_index.add_for_new((row["fingerprint"], row["cves"]) for row in new_rows if row["cves"])
         for start in range(0, len(same), _IN_CHUNK):
             Finding.objects.filter(pk__in=same[start:start + _IN_CHUNK]).update(
                 last_seen=self.now, last_run=run, scope=self.scope)
@@ -368,6 +403,7 @@ class _Import:
             "exploit_evidence": f.exploit_evidence[:300], "port": f.port, "protocol": f.protocol[:16],
             "location": f.location[:1000], "description": f.description, "solution": f.solution,
             "evidence": f.evidence, "content_hash": content,
+            "fix_key": fix_key_of(f.solution, f.rule_id[:255], f.title[:500]),  # of the values stored
             "suppression_justification": f.suppression_justification if f.suppressed else "",
         }
 
@@ -401,6 +437,7 @@ class _Import:
 
     def _apply_changes(self, changed: dict[int, tuple[ScanFinding, str]]) -> None:
         rows = Finding.objects.in_bulk(list(changed))
+        cves_before = {pk: row.cves for pk, row in rows.items()}
         updated: list[Finding] = []
         for pk, (f, content) in changed.items():
             row = rows[pk]
@@ -416,6 +453,7 @@ class _Import:
             redecide(row, assessment, self.assessor, self.today, reopened=not was_open and not f.suppressed)
             updated.append(row)
         Finding.objects.bulk_update(updated, fields=[*CHANGE_FIELDS], batch_size=200)
+        cve_index.replace((row.pk, cves_before[row.pk], row.cves) for row in updated if row.cves != cves_before[row.pk])
 
 
 def _enrichment(assessment: Any) -> dict[str, Any]:
@@ -430,7 +468,8 @@ DECISION_FIELDS = ("cvss_score", "kev", "kev_date_added", "kev_due_date", "epss"
 CHANGE_FIELDS = (
     "source_format", "scanner", "rule_id", "title", "severity", "cves", "cvss3_vector", "cvss3_score",
     "cvss4_vector", "cvss4_score", "vpr", "scanner_epss", "exploit_available", "exploit_evidence", "port",
-    "protocol", "location", "description", "solution", "evidence", "content_hash", "suppression_justification",
+    "protocol", "location", "description", "solution", "evidence", "content_hash", "fix_key",
+    "suppression_justification",
     "state", "fixed_at", "last_seen", "last_run", "scope", *DECISION_FIELDS,
 )
 

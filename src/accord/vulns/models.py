@@ -72,12 +72,20 @@ class ImportRun(models.Model):
     suppressed = models.PositiveIntegerField(default=0)
     duplicates = models.PositiveIntegerField(default=0, help_text="Rows repeating a finding of the same file.")
     assets_created = models.PositiveIntegerField(default=0)
+    # What the parser read but did not keep ({"ignored": {name: count}, "notes": [...]}, see
+    # accord.engine.vulns.notes), so the run page can say nothing was lost silently.
+    summary = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.scope})"
+
+    @property
+    def ignored_list(self) -> list[tuple[str, int]]:
+        """The summary's ignored columns or elements as (name, rows or elements with a value)."""
+        return list((self.summary or {}).get("ignored", {}).items())
 
 
 class Finding(models.Model):
@@ -107,6 +115,9 @@ class Finding(models.Model):
     description = models.TextField(blank=True)
     solution = models.TextField(blank=True)
     evidence = models.TextField(blank=True)
+    # What fixes it, as the patch planner names it (`accord.vulns.fixes.fix_key_of`): findings are
+    # grouped and filtered by fix in the database.
+    fix_key = models.CharField(max_length=16, default="")
     content_hash = models.CharField(max_length=32, help_text="Digest of the scanner's details, to spot changes.")
     # Lifecycle.
     state = models.CharField(max_length=10, choices=FindingState.choices, default=FindingState.OPEN)
@@ -160,6 +171,8 @@ class Finding(models.Model):
             # "KEV only" is the filter leaders use most; KEV rows are few, so without this index a
             # page walks every open finding to find them.
             models.Index(fields=["kev", "state", "due_date", "id"], name="finding_kev_state_due"),
+            # One fix's findings, most urgent first (the drill-down from the list grouped by fix).
+            models.Index(fields=["fix_key", "due_date"], name="finding_fix_due"),
         ]
 
     def __str__(self) -> str:
@@ -173,9 +186,41 @@ class Finding(models.Model):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    # What the lists show beside each finding (the asset comes with its service and team).
+    @property
+    def service_name(self) -> str | None:
+        return self.asset.business_service.name if self.asset.business_service else None
+
+    @property
+    def team_name(self) -> str | None:
+        return self.asset.team.name if self.asset.team else None
+
+    @property
+    def asset_exposure_review(self) -> bool:
+        return self.asset.exposure_review
+
 
 def cves_text(cves: tuple[str, ...] | list[str]) -> str:
     return f",{','.join(cves)}," if cves else ""
+
+
+class FindingCve(models.Model):
+    """One CVE a finding names: the index behind the CVE search (`Finding.cves` keeps the list as text).
+
+    Kept in step wherever a finding's CVEs are written (`accord.vulns.cve_index`): the importer's
+    batched inserts and its updates; migration 0005 filled it for findings stored before.
+    """
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="cve_rows", db_index=False)
+    cve = models.CharField(max_length=24)
+
+    class Meta:
+        # (cve, finding): the search walks one CVE's findings; unique, so a finding names a CVE once.
+        constraints = [models.UniqueConstraint(fields=["cve", "finding"], name="finding_cve_unique")]
+        verbose_name = "finding CVE"
+
+    def __str__(self) -> str:
+        return f"{self.cve} on finding {self.finding_id}"
 
 
 class KevEntry(models.Model):

@@ -22,10 +22,28 @@ class FindingQuery(InputSchema):
     sla: Literal["on_track", "due_soon", "breached"] | None = None
     scanner: Text = Field(default="", max_length=60)
     severity: Literal["critical", "high", "medium", "low", "info"] | None = None
-    cve: Text = Field(default="", max_length=24)
+    cve: Text = Field(default="", max_length=40, description="one CVE id, e.g. CVE-2024-3400 (any case)")
     asset: DbId | None = None
+    fix: Text = Field(default="", max_length=40, description="a fix key, as the list grouped by fix gives it")
+
+
+class FindingPageQuery(FindingQuery):
     cursor: Text = Field(default="", max_length=40, description="next_cursor of the previous page")
     page_size: int = Field(default=50, ge=1, le=MAX_PAGE_SIZE)
+
+
+GroupBy = Literal["cve", "fix", "asset"]
+
+
+class GroupQuery(FindingQuery):
+    by: GroupBy
+    limit: int = Field(default=200, ge=1, le=1000, description="most groups to return")
+
+
+class ExportQuery(FindingQuery):
+    format: Literal["csv", "xlsx"] = Field(default="csv", description="csv (streamed, no limit) or xlsx "
+                                                                      "(at most 100,000 rows)")
+    by: GroupBy | None = Field(default=None, description="export the groups instead of the findings")
 
 
 class DecisionPointOut(Schema):
@@ -39,6 +57,10 @@ class FindingOut(Schema):
     id: int
     asset_id: int
     hostname: str = Field(alias="asset.hostname")
+    service: str | None = Field(alias="service_name", description="the asset's business service")
+    team: str | None = Field(alias="team_name", description="the asset's owning team")
+    asset_exposure_review: bool = Field(description="the asset has a public IP address but is recorded as not "
+                                                    "internet-exposed: one of the two needs checking")
     title: str
     scanner: str
     rule_id: str
@@ -59,6 +81,35 @@ class FindingOut(Schema):
                     "(only when bound by it), or the date kept from before the decision escalated")
     first_seen: dt.datetime
     last_seen: dt.datetime
+
+
+class CountsOut(Schema):
+    findings: int = Field(description="findings matching the filters, in any state the filters allow")
+    open: int
+    kev: int = Field(description="open and in CISA's KEV catalogue")
+    past_due: int = Field(description="open and after their due date")
+    act: int
+    attend: int
+    track_star: int
+    track: int
+    earliest_due: dt.date | None = Field(description="the earliest due date of the open ones")
+
+
+class GroupOut(Schema):
+    key: str = Field(description="the CVE id, the fix key or the asset id: pass it as the filter `param` names")
+    label: str = Field(description="the CVE id, the fix (solution text or 'fix RULE') or the asset's hostname")
+    param: str = Field(description="the findings filter that lists this group: cve, fix or asset")
+    detail: str = Field(description="a CVE's name in CISA's KEV catalogue")
+    service: str | None
+    team: str | None
+    exposure_review: bool
+    counts: CountsOut
+
+
+class GroupListOut(Schema):
+    by: str
+    exact: bool = Field(description="false when there are more groups than `limit`")
+    groups: list[GroupOut] = Field(alias="rows")
 
 
 class FindingPageOut(Schema):
@@ -142,6 +193,14 @@ class ImportRunOut(Schema):
     suppressed: int
     duplicates: int
     assets_created: int
+    findings: int = Field(description="distinct findings in the file: findings_read less the repeats merged")
+    summary: dict[str, Any] = Field(description="what the file held that is not a finding of its own: `ignored` "
+                                                "columns or elements with the rows or elements that carried a value, "
+                                                "`notes`, `repeats_merged`, `repeats_differing`")
+
+    @staticmethod
+    def resolve_findings(run: Any) -> int:
+        return int(run.findings_read - run.duplicates)
 
 
 class FeedLoadOut(Schema):

@@ -7,12 +7,14 @@ every page would cost more than the page itself, so counts stop at `COUNT_CAP` (
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 
 from accord.core import clock
 from accord.core.errors import NotFound, ValidationFailed
@@ -22,14 +24,17 @@ from accord.core.write_cache import cached_until_next_write
 from accord.engine.vulns import SlaPolicy as EngineSlaPolicy
 from accord.engine.vulns import rule_in_words
 from accord.org import selectors as org_selectors
-from accord.vulns.decisions import explanation, policy_in_force, status_of
+from accord.vulns.decisions import SLA_STATUS_LABELS, explanation, policy_in_force, status_of
+from accord.vulns.fixes import FIX_KEY_LENGTH, action_of
 from accord.vulns.models import (
     OPEN_STATES,
+    DecisionChoice,
     FeedKind,
     FeedLoad,
     Finding,
     FindingState,
     ImportRun,
+    KevEntry,
     PolicyStatus,
     SlaPolicy,
 )
@@ -37,6 +42,10 @@ from accord.vulns.models import (
 COUNT_CAP = 10_000
 SLA_STATUSES = ("on_track", "due_soon", "breached")
 STATE_FILTERS = ("open", "reopened", "fixed", "suppressed", "all")
+GROUP_BY = ("cve", "fix", "asset")
+GROUP_CAP = 200  # groups a page shows; the grouped export has them all
+CVE_ID = re.compile(r"CVE-\d{4}-\d{4,19}")
+FIX_KEY = re.compile(rf"[0-9a-f]{{{FIX_KEY_LENGTH}}}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,20 @@ class FindingFilter:
     severity: str = ""
     cve: str = ""
     asset: int | None = None
+    fix: str = ""  # a fix key (`accord.vulns.fixes`), as the list grouped by fix links to
+
+    def changed(self) -> dict[str, Any]:
+        """The filters that differ from the default list (what an export's audit row names)."""
+        default = FindingFilter()
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != getattr(default, f.name)}
+
+
+def cve_id(text: str) -> str:
+    """A CVE id as stored (upper case), or a refusal naming the field."""
+    cve = text.strip().upper()
+    if not CVE_ID.fullmatch(cve):
+        raise ValidationFailed.field("cve", f"{text.strip()[:40]!r} is not a CVE id (CVE-YYYY-NNNN)")
+    return cve
 
 
 def sla_filter(status: str, today: date, policy: EngineSlaPolicy) -> Q:
@@ -69,9 +92,11 @@ def sla_filter(status: str, today: date, policy: EngineSlaPolicy) -> Q:
 def findings_visible_to(viewer: HasCapabilities, filters: FindingFilter | None = None) -> QuerySet[Finding]:
     require(viewer, "vuln.read")
     f = filters or FindingFilter()
-    # The asset comes in a second query (prefetch), not a join: a join stops SQLite from walking the
-    # (state, due date) index in order and makes it sort every open finding for each page.
-    qs = Finding.objects.prefetch_related("asset").order_by("due_date", "id")
+    # The asset (with its service and team) comes in a second query (prefetch), not a join: a join
+    # stops SQLite from walking the (state, due date) index in order and makes it sort every open
+    # finding for each page.
+    qs = Finding.objects.prefetch_related(Prefetch("asset", queryset=org_selectors.assets_visible_to(viewer)))
+    qs = qs.order_by("due_date", "id")
     if f.state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif f.state in ("reopened", "fixed", "suppressed"):
@@ -100,9 +125,14 @@ def findings_visible_to(viewer: HasCapabilities, filters: FindingFilter | None =
     if f.severity:
         qs = qs.filter(severity=f.severity)
     if f.cve:
-        qs = qs.filter(cves__contains=f",{f.cve.strip().upper()},")
+        # A join on the finding-to-CVE table: its (cve, finding) index gives one CVE's findings directly.
+        qs = qs.filter(cve_rows__cve=cve_id(f.cve))
     if f.asset:
         qs = qs.filter(asset_id=f.asset)
+    if f.fix:
+        if not FIX_KEY.fullmatch(f.fix):
+            raise ValidationFailed.field("fix", f"not a fix key ({FIX_KEY_LENGTH} hexadecimal characters)")
+        qs = qs.filter(fix_key=f.fix)
     return qs
 
 
@@ -128,17 +158,29 @@ def capped_count(qs: QuerySet[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     return (cap, False) if n > cap else (n, True)
 
 
+def _after(day: date, pk: int) -> Q:
+    return Q(due_date__gt=day) | Q(due_date=day, id__gt=pk)
+
+
 def keyset_page(qs: QuerySet[Finding], *, cursor: str = "", page_size: int = 50) -> KeysetPage:
     """One page of findings after `cursor` (the `next_cursor` of the previous page; "" for the first)."""
     count, exact = capped_count(qs)
     if cursor:
-        day, pk = parse_cursor(cursor)
-        qs = qs.filter(Q(due_date__gt=day) | Q(due_date=day, id__gt=pk))
+        qs = qs.filter(_after(*parse_cursor(cursor)))
     rows = list(qs[: page_size + 1])
     more = len(rows) > page_size
     rows = rows[:page_size]
     next_cursor = f"{rows[-1].due_date.isoformat()}_{rows[-1].pk}" if more and rows else None
     return KeysetPage(rows, next_cursor, count, exact)
+
+
+def in_chunks(qs: QuerySet[Finding], size: int) -> Iterator[list[Finding]]:
+    """Every finding of `qs` in list order, `size` at a time (keyset, so memory stays flat at a million)."""
+    chunk = list(qs[:size])
+    while chunk:
+        yield chunk
+        last = chunk[-1]
+        chunk = list(qs.filter(_after(last.due_date, last.pk))[:size]) if len(chunk) == size else []
 
 
 def finding_by_id(viewer: HasCapabilities, finding_id: int) -> Finding:
@@ -286,27 +328,168 @@ def _names(viewer: HasCapabilities, by: str) -> dict[int | None, str]:
     return dict(org_selectors.teams_visible_to(viewer).values_list("id", "name"))
 
 
+# --- Counts: the summary tiles and the grouped list ---------------------------------------------
+
 @dataclass(frozen=True)
-class Overview:
+class Counts:
+    """Findings matching the filters, and the open ones among them: in KEV, past due, by decision."""
+
+    findings: int
     open: int
-    by_decision: dict[str, int]
-    kev_open: int
-    breached: int
+    kev: int
+    past_due: int
+    act: int
+    attend: int
+    track_star: int
+    track: int
+    earliest_due: date | None  # of the open ones
+
+    def as_dict(self) -> dict[str, int]:
+        return {name: value for name, value in asdict(self).items() if name != "earliest_due"}
 
 
-def overview(viewer: HasCapabilities) -> Overview:
-    """Counts over all open findings; cached until the next write (they scan the whole table)."""
-    require(viewer, "vuln.read")
+_DECISION_COUNTS = {choice.value.replace("*", "_star"): choice.value for choice in DecisionChoice}
+
+
+def _count_columns(today: date) -> dict[str, Any]:
+    """The aggregates of `Counts`, computed by the database in one pass over the matching findings."""
+    open_q = Q(state__in=OPEN_STATES)
+    return {"findings": Count("id"), "open": Count("id", filter=open_q),
+            "kev": Count("id", filter=open_q & Q(kev=True)),
+            "past_due": Count("id", filter=open_q & Q(due_date__lt=today)),
+            **{name: Count("id", filter=open_q & Q(decision=value)) for name, value in _DECISION_COUNTS.items()},
+            "earliest_due": Min("due_date", filter=open_q)}
+
+
+def _counts(row: dict[str, Any]) -> Counts:
+    return Counts(**{f.name: row[f.name] for f in fields(Counts)})
+
+
+def _cached(name: str, filters: FindingFilter, compute: Any, *extra: object) -> Any:
+    """`compute()` until the next audited write (these counts read every matching finding)."""
     today = clock.today()
-    return cached_until_next_write("vulns.overview", lambda: _count_overview(today), also_key=today.isoformat())
+    key = hashlib.sha256(repr((filters, today, extra)).encode()).hexdigest()[:32]
+    return cached_until_next_write(name, lambda: compute(today), also_key=key)
 
 
-def _count_overview(today: date) -> Overview:
-    open_findings = Finding.objects.filter(state__in=OPEN_STATES).order_by()
-    by_decision = dict(open_findings.values_list("decision").annotate(n=Count("id")))
-    return Overview(open=sum(by_decision.values()), by_decision=by_decision,
-                    kev_open=open_findings.filter(kev=True).count(),
-                    breached=open_findings.filter(due_date__lt=today).count())
+def summary(viewer: HasCapabilities, filters: FindingFilter) -> Counts:
+    """The tiles above the list, for the filters in force; cached until the next write."""
+    qs = findings_visible_to(viewer, filters).order_by()
+    return _cached("vulns.summary", filters, lambda today: _counts(qs.aggregate(**_count_columns(today))))
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of the grouped list: a CVE, a fix or an asset, with its counts and how to drill down."""
+
+    key: str
+    label: str
+    counts: Counts
+    param: str  # the findings-list filter that shows the group's findings: cve, fix or asset
+    detail: str = ""  # a CVE's KEV name
+    service: str | None = None  # an asset's business service and team
+    team: str | None = None
+    exposure_review: bool = False
+
+
+@dataclass(frozen=True)
+class GroupList:
+    by: str
+    rows: list[Group]
+    exact: bool  # False: more groups than `limit`, only the first `limit` are here
+    # The sum over every group when each finding is in exactly one (by fix or asset; a finding may name
+    # several CVEs, or none): the tiles come with the groups, without a second pass over the findings.
+    totals: Counts | None = None
+
+
+_GROUP_COLUMN = {"cve": "cve_rows__cve", "fix": "fix_key", "asset": "asset_id"}
+
+
+def finding_groups(viewer: HasCapabilities, filters: FindingFilter, *, by: str,
+                   limit: int | None = GROUP_CAP) -> GroupList:
+    """Matching findings grouped by CVE, fix or asset, with counts; the groups with most past-due, then KEV,
+    then open findings first. At most `limit` groups (None: all, for exports); cached until the next write."""
+    if by not in GROUP_BY:
+        raise ValidationFailed.field("by", f"{by!r} is not one of {', '.join(GROUP_BY)}")
+    qs = findings_visible_to(viewer, filters).order_by()
+    if by == "cve" and not filters.cve:  # (a CVE filter joins the table already)
+        qs = qs.filter(cve_rows__isnull=False)
+    if limit is None:
+        return _groups(viewer, qs, by, None, clock.today())
+    return _cached("vulns.groups", filters, lambda today: _groups(viewer, qs, by, limit, today), by, limit)
+
+
+def _groups(viewer: HasCapabilities, qs: QuerySet[Finding], by: str, limit: int | None, today: date) -> GroupList:
+    column = _GROUP_COLUMN[by]
+    found = list(qs.values(column).annotate(**_count_columns(today), sample=Min("id")).order_by())
+    found.sort(key=lambda r: (-r["past_due"], -r["kev"], -r["open"], -r["findings"], str(r[column])))
+    totals = None if by == "cve" else _sum(found)
+    exact = limit is None or len(found) <= limit
+    shown = found if exact else found[:limit]
+    return GroupList(by, _LABELLERS[by](viewer, column, shown), exact, totals)
+
+
+def _sum(rows: list[dict[str, Any]]) -> Counts:
+    dues = [r["earliest_due"] for r in rows if r["earliest_due"] is not None]
+    return Counts(**{f.name: sum(r[f.name] for r in rows) for f in fields(Counts) if f.name != "earliest_due"},
+                  earliest_due=min(dues, default=None))
+
+
+# (`in_bulk` splits long id lists into queries the database accepts: an export may name every group.)
+
+def _cve_groups(viewer: HasCapabilities, column: str, rows: list[dict[str, Any]]) -> list[Group]:
+    kev = KevEntry.objects.only("cve_id", "vulnerability_name").in_bulk([r[column] for r in rows],
+                                                                         field_name="cve_id")
+    return [Group(r[column], r[column], _counts(r), "cve",
+                  detail=kev[r[column]].vulnerability_name if r[column] in kev else "") for r in rows]
+
+
+def _fix_groups(viewer: HasCapabilities, column: str, rows: list[dict[str, Any]]) -> list[Group]:
+    samples = Finding.objects.only("solution", "rule_id", "title").in_bulk([r["sample"] for r in rows])
+
+    def action(pk: int) -> str:
+        return action_of(samples[pk].solution, samples[pk].rule_id, samples[pk].title)
+
+    return [Group(r[column], action(r["sample"]), _counts(r), "fix") for r in rows]
+
+
+def _asset_groups(viewer: HasCapabilities, column: str, rows: list[dict[str, Any]]) -> list[Group]:
+    assets = org_selectors.assets_visible_to(viewer).in_bulk([r[column] for r in rows])
+    groups = []
+    for r in rows:
+        asset = assets[r[column]]
+        groups.append(Group(
+            str(asset.pk), asset.hostname, _counts(r), "asset", exposure_review=asset.exposure_review,
+            service=asset.business_service.name if asset.business_service else None,
+            team=asset.team.name if asset.team else None))
+    return groups
+
+
+_LABELLERS = {"cve": _cve_groups, "fix": _fix_groups, "asset": _asset_groups}
+
+
+def fix_label(viewer: HasCapabilities, key: str) -> str:
+    """The action a fix key stands for (from one of its findings), for a list narrowed to one fix."""
+    sample = (findings_visible_to(viewer, FindingFilter(state="all", fix=key))
+              .values_list("solution", "rule_id", "title").first())  # the most urgent: along the fix's index
+    return action_of(*sample) if sample else key
+
+
+@dataclass(frozen=True)
+class FindingRows:
+    """A page of findings, each with its SLA status and that status in words, and the tiles of the filters."""
+
+    page: KeysetPage
+    rows: list[tuple[Finding, str, str]]
+    tiles: Counts
+
+
+def finding_rows(viewer: HasCapabilities, filters: FindingFilter, *, cursor: str = "",
+                 page_size: int = 50) -> FindingRows:
+    page = keyset_page(findings_visible_to(viewer, filters), cursor=cursor, page_size=page_size)
+    statuses = sla_status_for(page.items)
+    rows = [(f, statuses[f.pk], SLA_STATUS_LABELS[statuses[f.pk]]) for f in page.items]
+    return FindingRows(page, rows, summary(viewer, filters))
 
 
 # --- Patch planning: what the patching app reads to build its jobs -------------------------------
@@ -317,3 +500,27 @@ def open_findings_for_planning(viewer: HasCapabilities) -> QuerySet[Finding, Any
     return (Finding.objects.filter(state__in=OPEN_STATES).order_by("asset_id", "id")
             .values("id", "asset_id", "title", "rule_id", "solution", "cves", "severity", "decision", "kev",
                     "epss", "due_date", "decision_points"))
+
+
+@dataclass(frozen=True)
+class ServiceCount:
+    service_id: int | None
+    name: str
+    findings: int
+
+
+def kev_past_due_by_service(viewer: HasCapabilities, *, limit: int = 8) -> list[ServiceCount]:
+    """Open findings in CISA's KEV catalogue and past their due date, per business service, most first;
+    cached until the next write (the desk shows it on every visit)."""
+    require(viewer, "vuln.read")
+
+    def compute(today: date) -> list[ServiceCount]:
+        rows = (Finding.objects.order_by().filter(state__in=OPEN_STATES, kev=True, due_date__lt=today)
+                .values("asset__business_service").annotate(n=Count("id")).order_by("-n")[:limit])
+        names = _names(viewer, "service")
+        return [ServiceCount(row["asset__business_service"],
+                             names.get(row["asset__business_service"], "no business service"), row["n"])
+                for row in rows]
+
+    found: list[ServiceCount] = _cached("vulns.kev_by_service", FindingFilter(), compute, limit)
+    return found

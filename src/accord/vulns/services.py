@@ -23,6 +23,7 @@ from accord.core.permissions import require
 from accord.engine.vulns import Decision, InputFileError, InvalidInput, parse_kev, read_epss
 from accord.engine.vulns import SlaPolicy as EngineSlaPolicy
 from accord.org import selectors as org_selectors
+from accord.vulns import exports
 from accord.vulns.decisions import Assessor, mission_of, policy_in_force, scan_finding_of
 from accord.vulns.importer import DECISION_FIELDS, chunks, import_scan, max_upload_bytes, redecide, refusal
 from accord.vulns.models import (
@@ -37,11 +38,13 @@ from accord.vulns.models import (
     SlaPolicy,
     SsvcSettings,
 )
+from accord.vulns.selectors import FindingFilter
 
 __all__ = [
     "FeedResult",
     "clear_override",
     "confirm_sla_policy",
+    "export_findings",
     "import_scan",
     "load_epss",
     "load_kev",
@@ -238,6 +241,24 @@ def clear_override(*, actor: Any, finding: Finding, justification: str) -> Findi
     return _set_decision(actor, finding, finding.computed_decision, "finding.override_cleared",
                          override_decision="", override_justification=reason, override_by=actor,
                          override_at=timezone.now())
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def export_findings(*, actor: Any, filters: FindingFilter, by: str = "", file_format: str = "csv") -> exports.ExportFile:
+    """The findings matching `filters` (or their groups, `by` cve, fix or asset) as CSV or XLSX, to stream.
+
+    An export is a read, but it takes data out of Accord: the audit trail records who exported which
+    filters, in which format, before the first byte goes out. Refusals (format, grouping, the XLSX
+    bound) record nothing.
+    """
+    require(actor, "vuln.read")
+    export = exports.findings_export(actor, filters, by=by, file_format=file_format)
+    audit.record(actor, "findings.exported", ("vulns.finding", "", f"findings export ({file_format})"),
+                 after={"format": file_format, "by": by or None, "filters": filters.changed(),
+                        "filename": export.filename})
+    return export
 
 
 # --- SLA policy: proposed by the CISO or the CIO, in force when the other one confirms ------------

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from accord.core import clock
@@ -44,30 +44,95 @@ def _filters(request: HttpRequest) -> selectors.FindingFilter:
         service=_int(g.get("service")), team=_int(g.get("team")),
         sla=g.get("sla", "") if g.get("sla") in selectors.SLA_STATUSES else "",
         scanner=g.get("scanner", "")[:60], severity=g.get("severity", "") if g.get("severity") in
-        SeverityChoice.values else "", cve=g.get("cve", "").strip()[:24], asset=_int(g.get("asset")))
+        SeverityChoice.values else "", cve=g.get("cve", "").strip()[:40], asset=_int(g.get("asset")),
+        fix=g.get("fix", "").strip()[:40])
+
+
+def _by(request: HttpRequest) -> str:
+    by = request.GET.get("by", "")
+    return by if by in selectors.GROUP_BY else ""
+
+
+def _params(request: HttpRequest) -> dict[str, str]:
+    """The filters of the request as given (a page cursor is not a filter)."""
+    return {k: str(v) for k, v in request.GET.items() if k != "cursor"}
+
+
+def _query(params: dict[str, str], **changes: str | None) -> str:
+    """The current filters as a query string (blank ones left out), with `changes` (None removes)."""
+    merged = {k: v for k, v in params.items() if v}
+    for name, value in changes.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return urlencode(merged)
+
+
+def _results(user: Any, params: dict[str, str], filters: selectors.FindingFilter, by: str,
+             cursor: str) -> dict[str, Any]:
+    """The results part of the findings page: the tiles for the filters, then the findings or their groups.
+    Links add a filter to the current ones (`query`); a group's links drop the grouping (`group_query`)."""
+    context: dict[str, Any] = {"query": _query(params), "group_query": _query(params, by=None), "by": by,
+                               "first_page": not cursor, "unnarrowed_query": _query(params, asset=None, fix=None)}
+    if by:
+        groups = selectors.finding_groups(user, filters, by=by)
+        return {**context, "groups": groups, "tiles": groups.totals or selectors.summary(user, filters)}
+    try:
+        found = selectors.finding_rows(user, filters, cursor=cursor)
+    except ValidationFailed as exc:
+        if exc.problems[0].field != "cursor":
+            raise
+        found = selectors.finding_rows(user, filters)  # a cursor edited by hand: start over
+        context["first_page"] = True
+    return {**context, "page": found.page, "rows": found.rows, "tiles": found.tiles}
+
+
+def _drill_down_labels(user: Any, filters: selectors.FindingFilter) -> dict[str, str]:
+    """Names of the asset and fix the list is narrowed to (they come from links, not from the form)."""
+    labels = {}
+    if filters.asset:
+        labels["asset"] = org_selectors.asset_by_id(user, filters.asset).hostname
+    if filters.fix:
+        labels["fix"] = selectors.fix_label(user, filters.fix)
+    return labels
 
 
 @capability_required("vuln.read")
 def findings(request: HttpRequest) -> HttpResponse:
     user = viewer(request)
-    filters = _filters(request)
+    filters, by = _filters(request), _by(request)
+    params = _params(request)
     try:
-        page = selectors.keyset_page(selectors.findings_visible_to(user, filters),
-                                     cursor=request.GET.get("cursor", ""), page_size=50)
-    except ValidationFailed:  # a cursor edited by hand: start over
-        page = selectors.keyset_page(selectors.findings_visible_to(user, filters), page_size=50)
-    query = urlencode({k: v for k, v in request.GET.items() if k != "cursor" and v})
-    statuses = selectors.sla_status_for(page.items)
-    rows = [(f, statuses[f.pk], SLA_STATUS_LABELS[statuses[f.pk]]) for f in page.items]
-    context = {"page": page, "rows": rows, "query": query, "filters": request.GET,
-               "first_page": not request.GET.get("cursor"), "decisions": DecisionChoice.choices,
-               "states": [("open", "open or reopened"), ("reopened", "reopened"), ("fixed", "fixed"),
-                          ("suppressed", "suppressed"), ("all", "any state")],
-               "severities": SeverityChoice.choices, "scanners": selectors.scanners(user),
-               "services": org_selectors.services_visible_to(user).values("id", "name"),
-               "teams": org_selectors.teams_visible_to(user).values("id", "name"),
-               "overview": selectors.overview(user) if not is_partial(request) else None}
-    return render(request, "vulns/_finding_rows.html" if is_partial(request) else "vulns/findings.html", context)
+        context = _results(user, params, filters, by, request.GET.get("cursor", ""))
+        context["drill_down"] = _drill_down_labels(user, filters)
+    except ValidationFailed as exc:
+        context = {"problems": exc, "query": _query(params)}
+    context["filters"] = request.GET
+    if is_partial(request):  # 200 even for a refused filter: htmx swaps only successful answers
+        return render(request, "vulns/_results.html", context)
+    context.update({
+        "decisions": DecisionChoice.choices, "severities": SeverityChoice.choices,
+        "states": [("open", "open or reopened"), ("reopened", "reopened"), ("fixed", "fixed"),
+                   ("suppressed", "suppressed"), ("all", "any state")],
+        "groupings": [("cve", "CVE"), ("fix", "fix"), ("asset", "asset")], "scanners": selectors.scanners(user),
+        "services": org_selectors.services_visible_to(user).values("id", "name"),
+        "teams": org_selectors.teams_visible_to(user).values("id", "name")})
+    return render(request, "vulns/findings.html", context, status=422 if "problems" in context else 200)
+
+
+@capability_required("vuln.read")
+def export_findings(request: HttpRequest) -> HttpResponseBase:
+    """The filtered (or grouped) list as CSV or XLSX, streamed; audited as an export."""
+    try:
+        export = services.export_findings(actor=viewer(request), filters=_filters(request), by=_by(request),
+                                          file_format=request.GET.get("format", "csv"))
+    except ValidationFailed as exc:
+        return render(request, "vulns/export_refused.html",
+                      {"problems": exc, "query": _query(_params(request), format=None)}, status=422)
+    response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
 
 
 @capability_required("vuln.read")
@@ -109,10 +174,13 @@ def imports(request: HttpRequest) -> HttpResponse:
                     upload = scan_form.cleaned_data["file"]
                     run = services.import_scan(actor=user, file=upload, filename=upload.name,
                                                format=scan_form.cleaned_data["format"],
-                                               scope=scan_form.cleaned_data["scope"] or None)
-                    messages.success(request, f"{run.filename}: {run.findings_read:,} findings read; {run.new:,} new, "
-                                              f"{run.unchanged + run.updated:,} unchanged, {run.fixed:,} fixed, "
-                                              f"{run.reopened:,} reopened, {run.suppressed:,} suppressed.")
+                                               scope=scan_form.cleaned_data["scope"] or None,
+                                               application=scan_form.cleaned_data["application"] or None,
+                                               service=scan_form.cleaned_data["service"] or None)
+                    messages.success(request, f"{run.filename}: {run.findings_read - run.duplicates:,} findings; "
+                                              f"{run.new:,} new, {run.unchanged + run.updated:,} unchanged, "
+                                              f"{run.fixed:,} fixed, {run.reopened:,} reopened, "
+                                              f"{run.suppressed:,} suppressed. {_left_out(run)}")
                     return redirect("vulns:imports")
             else:
                 feed_form = FeedForm(request.POST, request.FILES, prefix="feed")
@@ -133,6 +201,19 @@ def imports(request: HttpRequest) -> HttpResponse:
         "runs": selectors.import_runs_visible_to(user)[:50], "feeds": selectors.latest_feeds(user),
         "can_import": can(user, "vuln.import"), "can_feed": can(user, "vuln.feeds"),
     }, status=422 if problems or scan_form.errors or feed_form.errors else 200)
+
+
+def _left_out(run: Any) -> str:
+    """One sentence on what the import did not keep; the runs table below lists it."""
+    summary = run.summary or {}
+    parts = []
+    if run.duplicates:
+        parts.append(f"{run.duplicates:,} repeated finding(s) merged")
+    if summary.get("ignored"):
+        parts.append(f"{len(summary['ignored']):,} column(s) or element(s) not imported")
+    if summary.get("notes"):
+        parts.append(f"{len(summary['notes']):,} note(s)")
+    return f"{', '.join(parts)}: see the run below." if parts else "Nothing was left out."
 
 
 def _compliance_chart(rows: list[selectors.ComplianceRow], title: str) -> Any:
@@ -205,4 +286,4 @@ def sla_policy(request: HttpRequest) -> HttpResponse:
     }, status=422 if form.errors else 200)
 
 
-__all__ = ["finding_detail", "findings", "imports", "sla_compliance", "sla_policy"]
+__all__ = ["export_findings", "finding_detail", "findings", "imports", "sla_compliance", "sla_policy"]

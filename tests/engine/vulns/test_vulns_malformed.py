@@ -147,7 +147,9 @@ def test_generic_csv_bad_severity_and_epss() -> None:
 
 def test_qualys_without_header() -> None:
     error = refuse(b'"IP","DNS"\n"10.0.0.1","x"\n', ScanFormat.QUALYS)
-    assert "no recognisable header" in error.message
+    # It names the columns it looks for and how many rows it read (issue 10, defect 7).
+    assert "no header row naming the columns 'IP' and 'QID'" in error.message
+    assert "its 2 row(s)" in error.message
 
 
 def test_truncated_json_names_the_line() -> None:

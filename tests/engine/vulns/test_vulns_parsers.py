@@ -153,13 +153,13 @@ def test_sarif_findings_attach_to_the_repository() -> None:
     assert (sql.scanner, sql.rule_id, sql.severity) == ("CodeQL", "py/sql-injection", Severity.HIGH)
     assert sql.title == "SQL query built from user-controlled sources"
     assert sql.location == "src/checkout/orders.py:42"
-    assert "primaryLocationLineHash" in sql.location_key
+    assert sql.location_key == "src/checkout/orders.py:42"  # rule + artifact + region, not the fingerprint
     assert sql.evidence.startswith("cursor.execute")
     assert sql.solution.startswith("Use query parameters")
     assert md5.suppressed and md5.suppression_justification == "inSource: checksum only, not a security use"
     assert md5.severity == Severity.MEDIUM  # rule default level "warning"
-    # The second run names no repository: the file name is the application.
-    assert jquery.application == "code"
+    # The second run names no repository: a placeholder for the tool, never the file's name.
+    assert jquery.application == "unnamed application (dependency-check)"
     assert jquery.location == "/build/lib/jquery-3.4.1.min.js"
     assert jquery.cves == ("CVE-2020-11023",)
     assert jquery.cvss3_vector == "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:L/A:N"

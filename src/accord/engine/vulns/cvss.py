@@ -53,6 +53,51 @@ def score_vector(vector: str) -> CvssScore:
     )
 
 
+_V4_ONLY_METRICS = frozenset({"AT", "VC", "VI", "VA", "SC", "SI", "SA"})
+_V3_METRICS = frozenset({"AV", "AC", "PR", "UI", "S", "C", "I", "A"})
+
+
+def vector_version(vector: str) -> str:
+    """The CVSS major version a vector's metrics imply: "4", "3", "2", or "" when they say nothing.
+
+    A `CVSS:x.y/` prefix says it outright; without one the metrics do: `Au` is v2 only, `AT` and
+    the `VC`/`VI`/`VA` impacts are v4 only, and `PR`, `UI` and `S` together are v3. Tenable's
+    `CVSS2#` prefix marks v2.
+    """
+    text = vector.strip()
+    if text.startswith("CVSS:") and len(text) > 5:
+        return text[5]
+    if text.startswith("CVSS2#"):
+        return "2"
+    metrics = {part.partition(":")[0] for part in text.strip("()").split("/")}
+    if "Au" in metrics:
+        return "2"
+    if metrics & _V4_ONLY_METRICS:
+        return "4"
+    if {"PR", "UI", "S"} <= metrics and metrics <= _V3_METRICS | set(_V3_TEMPORAL) | set(_V3_ENVIRONMENTAL):
+        return "3"
+    return ""
+
+
+def with_prefix(vector: str, *, v3: str = "3.1") -> str:
+    """`vector` with the `CVSS:x.y/` prefix its metrics imply, when a scanner left it out.
+
+    Tenable.sc and Qualys write `AV:N/AC:L/...` under a "CVSS v3" heading. v3.0 and v3.1 share
+    their metrics, so the column's version (`v3`, default 3.1) decides between them. A vector
+    with a prefix, or whose metrics are not v3 or v4 (v2, garbage), comes back unchanged: the
+    scorer then refuses it, or the caller sets a v2 vector aside.
+    """
+    text = vector.strip().strip("()")
+    if text.startswith("CVSS:"):
+        return text
+    version = vector_version(text)
+    if version == "4":
+        return "CVSS:4.0/" + text
+    if version == "3":
+        return f"CVSS:{v3}/" + text
+    return vector.strip()
+
+
 def _written_metrics(vector: str) -> dict[str, str]:
     metrics = {}
     for part in vector.split("/")[1:]:

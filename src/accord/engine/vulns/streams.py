@@ -134,7 +134,7 @@ def decoded_lines(
     """The lines of a UTF-8 byte stream as text, refusing bad bytes with the line they are on.
 
     Decoding line by line (rather than through `io.TextIOWrapper`) is what lets the error name the
-    line. A UTF-8 byte order mark is dropped; UTF-16 is refused with a hint.
+    line. A UTF-8 byte order mark is dropped; UTF-16 is refused with a hint; so is a NUL byte.
     """
     for number, raw in enumerate(stream, start=1):
         if number == 1:
@@ -142,6 +142,12 @@ def decoded_lines(
                 raise error(source, "file is UTF-16 encoded; save it as UTF-8 (CSV UTF-8)", line=1)
             if raw.startswith(_UTF8_BOM):
                 raw = raw[len(_UTF8_BOM) :]
+        if b"\x00" in raw:  # in any cell, read or not: no database text column can hold one
+            column = raw.index(b"\x00") + 1
+            raise error(
+                source, f"NUL byte at column {column}: a text file cannot carry one (binary or corrupt?)",
+                line=number, column=column,
+            )
         try:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:

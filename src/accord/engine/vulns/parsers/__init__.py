@@ -1,7 +1,8 @@
 """One parser per scanner format; each turns a binary stream into `ScanFinding`s one at a time.
 
-Every parser has the signature `parse(stream, *, source, application=None) -> Iterator[ScanFinding]`
-and raises `ScanFileError` naming the line or element for malformed input. Nothing is yielded
+Every parser has the signature `parse(stream, *, source, application=None, notes=None) ->
+Iterator[ScanFinding]`, records in `notes` (a `ParseNotes`) what it read but did not keep, and raises
+`ScanFileError` naming the line or element for malformed input. Nothing is yielded
 that the caller must undo except findings already produced: callers that need all-or-nothing
 imports consume the whole iterator inside their transaction.
 """
@@ -13,12 +14,21 @@ from enum import StrEnum
 
 from accord.engine.vulns.parsers import (
     cyclonedx_json,
+    cyclonedx_xml,
+    defectdojo,
     generic_csv,
+    greenbone_csv,
     nessus_csv,
     nessus_xml,
     openvas_xml,
     qualys_csv,
+    qualys_pci_csv,
+    qualys_scan_xml,
+    qualys_vmdr_csv,
+    qualys_was_xml,
+    qualys_xml,
     sarif,
+    tenable_vm_csv,
 )
 from accord.engine.vulns.records import ScanFinding
 
@@ -30,8 +40,18 @@ class ScanFormat(StrEnum):
     NESSUS_CSV = "nessus-csv"
     OPENVAS = "openvas"
     QUALYS = "qualys"
+    QUALYS_VMDR = "qualys-vmdr"
+    QUALYS_PCI = "qualys-pci"
+    QUALYS_XML = "qualys-xml"
+    QUALYS_SCAN_XML = "qualys-scan-xml"
+    QUALYS_WAS = "qualys-was"
+    TENABLE_VM = "tenable-vm"
+    GREENBONE_CSV = "greenbone-csv"
     SARIF = "sarif"
     CYCLONEDX = "cyclonedx"
+    CYCLONEDX_XML = "cyclonedx-xml"
+    DEFECTDOJO = "defectdojo"
+    DEFECTDOJO_CSV = "defectdojo-csv"
     CSV = "csv"
 
     @property
@@ -44,8 +64,18 @@ _LABELS = {
     ScanFormat.NESSUS_CSV: "Nessus CSV",
     ScanFormat.OPENVAS: "Greenbone/OpenVAS XML",
     ScanFormat.QUALYS: "Qualys CSV",
+    ScanFormat.QUALYS_VMDR: "Qualys VMDR CSV",
+    ScanFormat.QUALYS_PCI: "Qualys PCI / HackerGuardian CSV",
+    ScanFormat.QUALYS_XML: "Qualys scan report XML (ASSET_DATA_REPORT)",
+    ScanFormat.QUALYS_SCAN_XML: "Qualys scan XML from the web GUI (SCAN)",
+    ScanFormat.QUALYS_WAS: "Qualys WAS XML",
+    ScanFormat.TENABLE_VM: "Tenable Vulnerability Management CSV",
+    ScanFormat.GREENBONE_CSV: "Greenbone/OpenVAS CSV",
     ScanFormat.SARIF: "SARIF 2.1.0",
     ScanFormat.CYCLONEDX: "CycloneDX JSON",
+    ScanFormat.CYCLONEDX_XML: "CycloneDX XML",
+    ScanFormat.DEFECTDOJO: "DefectDojo generic findings JSON",
+    ScanFormat.DEFECTDOJO_CSV: "DefectDojo generic findings CSV",
     ScanFormat.CSV: "generic CSV",
 }
 
@@ -55,8 +85,18 @@ PARSERS: dict[ScanFormat, Callable[..., Iterator[ScanFinding]]] = {
     ScanFormat.NESSUS_CSV: nessus_csv.parse,
     ScanFormat.OPENVAS: openvas_xml.parse,
     ScanFormat.QUALYS: qualys_csv.parse,
+    ScanFormat.QUALYS_VMDR: qualys_vmdr_csv.parse,
+    ScanFormat.QUALYS_PCI: qualys_pci_csv.parse,
+    ScanFormat.QUALYS_XML: qualys_xml.parse,
+    ScanFormat.QUALYS_SCAN_XML: qualys_scan_xml.parse,
+    ScanFormat.QUALYS_WAS: qualys_was_xml.parse,
+    ScanFormat.TENABLE_VM: tenable_vm_csv.parse,
+    ScanFormat.GREENBONE_CSV: greenbone_csv.parse,
     ScanFormat.SARIF: sarif.parse,
     ScanFormat.CYCLONEDX: cyclonedx_json.parse,
+    ScanFormat.CYCLONEDX_XML: cyclonedx_xml.parse,
+    ScanFormat.DEFECTDOJO: defectdojo.parse_json,
+    ScanFormat.DEFECTDOJO_CSV: defectdojo.parse_csv,
     ScanFormat.CSV: generic_csv.parse,
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 
 from dateutil import parser as date_parser
@@ -49,16 +50,29 @@ def parse_int(text: str) -> int | None:
         raise CellError(f"not a whole number: {value!r}") from None
 
 
+# "GMT-0400" as Qualys writes it means four hours behind UTC; dateutil reads a sign after a zone
+# name the POSIX way (the opposite), so the name is dropped and the offset read as written.
+_ZONE_NAME_BEFORE_OFFSET = re.compile(r"\b(?:GMT|UTC)(?=[+-]\d)")
+
+
 def parse_timestamp(text: str) -> datetime | None:
     """A date or date-time; a naive one is read as UTC (scanner exports are in UTC)."""
     value = text.strip()
     if not value:
         return None
     try:
-        parsed = date_parser.parse(value)
+        parsed = date_parser.parse(_ZONE_NAME_BEFORE_OFFSET.sub("", value))
     except (ValueError, OverflowError):
         raise CellError(f"not a date: {value!r}") from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def parse_score(text: str, maximum: float = 10.0) -> float | None:
+    """A score from 0 to `maximum` (CVSS and VPR 0-10, EPSS 0-1); empty is `None`."""
+    value = parse_float(text)
+    if value is not None and not 0.0 <= value <= maximum:
+        raise CellError(f"{text.strip()} is out of range 0-{maximum:g}")
+    return value
 
 
 def parse_epoch(text: str) -> datetime | None:

@@ -5,12 +5,18 @@ name the host) and the end of record elements (e.g. a `ReportItem`, complete wit
 Every finished element is removed from its parent once the consumer is done with it, so memory
 holds one record at a time however long the file is. Paths such as
 `/NessusClientData_v2/Report/ReportHost[2]/ReportItem[7]` name records in errors.
+
+Nothing is dropped silently: given the parse notes, `walk` counts every part of the document that
+held no record or context and carried a value (a report header, a risk summary, an appendix), by
+its path from the root (`HEADER`, `GLOSSARY/GROUP_LIST`), and `ignore_unread` counts the children
+of a record that its parser did not read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError
 
@@ -18,6 +24,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, Ext
 from defusedxml.ElementTree import iterparse
 
 from accord.engine.vulns.errors import ScanFileError
+from accord.engine.vulns.notes import ParseNotes
 
 
 @dataclass(slots=True)
@@ -25,6 +32,10 @@ class _Frame:
     element: Element
     step: str
     child_counts: dict[str, int]
+    tag: str = ""
+    holds_records: bool = False  # a record or context element lies somewhere below
+    has_children: bool = False
+    skipped: Counter[str] = field(default_factory=Counter)  # children without records, by tag path
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +59,16 @@ def walk(
     records: frozenset[str],
     contexts: frozenset[str] = frozenset(),
     format_name: str,
+    notes: ParseNotes | None = None,
+    parents: Mapping[str, str] | None = None,
 ) -> Iterator[XmlEvent]:
-    """Walk `stream`, refusing it unless its root element is one of `roots` (namespace ignored)."""
+    """Walk `stream`, refusing it unless its root element is one of `roots` (namespace ignored).
+
+    `parents` names, for record tags that other elements share (a Qualys `VULNERABILITY` is a
+    finding in a `VULNERABILITY_LIST` but a count in a `SUMMARY`), the parent a record sits in.
+    With `notes`, the parts of the document that hold no record are counted as ignored.
+    """
+    parents = parents or {}
     stack: list[_Frame] = []
     record_depth = 0  # > 0 while inside a record: its children stay until the record ends
     try:
@@ -60,6 +79,7 @@ def walk(
                     continue
                 tag = local_name(element.tag)
                 if stack:
+                    stack[-1].has_children = True
                     counts = stack[-1].child_counts
                     counts[tag] = counts.get(tag, 0) + 1
                     step = f"{tag}[{counts[tag]}]"
@@ -71,8 +91,12 @@ def walk(
                             element=f"/{tag}",
                         )
                     step = tag
-                stack.append(_Frame(element, step, {}))
-                if tag in records:
+                parent = stack[-1].tag if stack else ""
+                is_record = tag in records and parents.get(tag, parent) == parent
+                stack.append(_Frame(element, step, {}, tag))
+                if is_record or tag in contexts:
+                    _mark_holding(stack)
+                if is_record:
                     record_depth = 1
                 elif tag in contexts:
                     yield XmlEvent("start", element, _path(stack), _parent_tag(stack))
@@ -85,7 +109,9 @@ def walk(
             if record_depth == 1 or tag in contexts:
                 yield XmlEvent("end", element, _path(stack), _parent_tag(stack))
             record_depth = 0
-            stack.pop()
+            frame = stack.pop()
+            if notes is not None:
+                _account_skipped(frame, stack, notes)
             if stack:
                 # The consumer has finished with it: drop it so the tree does not grow.
                 element.clear()
@@ -115,6 +141,35 @@ def walk(
         ) from None
 
 
+def _mark_holding(stack: list[_Frame]) -> None:
+    for frame in reversed(stack):
+        if frame.holds_records:
+            break
+        frame.holds_records = True
+
+
+def _account_skipped(frame: _Frame, stack: list[_Frame], notes: ParseNotes) -> None:
+    """Pass an element without records up to its parent, or report its children's.
+
+    Only the largest parts without records are named (`HEADER`, not each of its keys), found when
+    their parent closes: a parent that holds records reports its record-less children; one that
+    holds none is itself record-less and goes up in turn. The root reports whatever it has.
+    """
+    if not frame.holds_records and stack:
+        if frame.has_children or (frame.element.text or "").strip() or frame.element.attrib:
+            stack[-1].skipped[frame.tag] += 1
+        return
+    own = "".join(f"{f.tag}/" for f in [*stack[1:], frame]) if stack else ""
+    for name, count in frame.skipped.items():
+        notes.ignore(own + name, count)
+
+
+def plain_path(path: str) -> str:
+    """`/ROOT/A[1]/B[2]` -> `A/B`: an element path as the summary names ignored parts."""
+    steps = [step.split("[", 1)[0] for step in path.strip("/").split("/")]
+    return "/".join(steps[1:]) or steps[0]
+
+
 def _path(stack: list[_Frame]) -> str:
     return "/" + "/".join(frame.step for frame in stack)
 
@@ -127,6 +182,27 @@ def child_text(element: Element, tag: str) -> str:
     """Text of the first child named `tag` (stripped; "" if absent)."""
     child = element.find(tag)
     return (child.text or "").strip() if child is not None else ""
+
+
+def ignore_unread(
+    element: Element,
+    read: frozenset[str],
+    notes: ParseNotes,
+    name: str,
+    *,
+    attributes: frozenset[str] = frozenset(),
+) -> None:
+    """Count the children (and attributes) of a record that carry a value its parser did not read.
+
+    Counted as `name/CHILD` and `name@attribute`, e.g. `ReportItem/see_also`.
+    """
+    for child in element:
+        tag = local_name(child.tag)
+        if tag not in read and (len(child) or (child.text or "").strip() or child.attrib):
+            notes.ignore(f"{name}/{tag}")
+    for attribute, value in element.attrib.items():
+        if attribute not in attributes and value.strip():
+            notes.ignore(f"{name}@{local_name(attribute)}")
 
 
 def all_child_texts(element: Element, tag: str) -> list[str]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO, TypeVar
 
 from accord.engine.vulns.errors import ScanFileError
+from accord.engine.vulns.notes import ParseNotes
 from accord.engine.vulns.parsers._csv import Columns, CsvRows, normalise_header
 from accord.engine.vulns.parsers._values import (
     CellError,
@@ -51,7 +52,7 @@ def looks_like_header(fields: list[str]) -> bool:
     return {"title", "severity"} <= names and all(name in known or name.startswith("x_") for name in names)
 
 
-def parse(stream: BinaryIO, *, source: str, **_: object) -> Iterator[ScanFinding]:
+def parse(stream: BinaryIO, *, source: str, notes: ParseNotes | None = None, **_: object) -> Iterator[ScanFinding]:
     rows = CsvRows(stream, source)
     unknown = [
         name
@@ -69,8 +70,13 @@ def parse(stream: BinaryIO, *, source: str, **_: object) -> Iterator[ScanFinding
     columns.require(REQUIRED, _ALIASES, source, rows.header_line)
     if not any(columns.has(name) for name in ASSET_COLUMNS):
         raise ScanFileError(source, "needs a hostname, ip or application column", line=rows.header_line)
-    for line, row in rows:
-        yield _finding(columns, row, line, source)
+    ignored = columns.ignored()  # the x_ columns: kept out on purpose, still listed in the summary
+    try:
+        for line, row in rows:
+            ignored.count(row)
+            yield _finding(columns, row, line, source)
+    finally:
+        ignored.report(notes if notes is not None else ParseNotes())
 
 
 def _finding(columns: Columns, row: list[str], line: int, source: str) -> ScanFinding:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,8 +10,9 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
 from accord.engine.vulns.errors import ScanFileError
+from accord.engine.vulns.notes import ParseNotes
 from accord.engine.vulns.parsers._values import CellError, parse_epoch, parse_float, parse_int
-from accord.engine.vulns.parsers._xml import XmlEvent, all_child_texts, child_text, walk
+from accord.engine.vulns.parsers._xml import XmlEvent, all_child_texts, child_text, ignore_unread, walk
 from accord.engine.vulns.records import ScanFinding, Severity, is_ip_address
 
 FORMAT = "nessus"
@@ -31,6 +33,15 @@ _EXPLOIT_FLAGS = (
 )
 
 
+_HOST_TAGS_READ = frozenset({"host-ip", "host-fqdn", "hostname", "HOST_START_TIMESTAMP", "HOST_END_TIMESTAMP"})
+_ITEM_ATTRIBUTES = frozenset({"pluginID", "pluginName", "severity", "port", "protocol"})
+_ITEM_READ = frozenset({
+    "plugin_name", "cve", "cvss3_vector", "cvss3_base_score", "cvss4_vector", "cvss4_base_score", "vpr_score",
+    "epss_score", "exploit_available", "synopsis", "description", "solution", "plugin_output",
+    *(tag for tag, _ in _EXPLOIT_FLAGS),
+})  # fmt: skip
+
+
 @dataclass(slots=True)
 class _Host:
     name: str
@@ -40,7 +51,8 @@ class _Host:
     last_seen: datetime | None = None
 
 
-def parse(stream: BinaryIO, *, source: str, **_: object) -> Iterator[ScanFinding]:
+def parse(stream: BinaryIO, *, source: str, notes: ParseNotes | None = None, **_: object) -> Iterator[ScanFinding]:
+    notes = notes if notes is not None else ParseNotes()
     host = _Host("")
     events = walk(
         stream,
@@ -49,6 +61,7 @@ def parse(stream: BinaryIO, *, source: str, **_: object) -> Iterator[ScanFinding
         records=frozenset({"HostProperties", "ReportItem"}),
         contexts=frozenset({"ReportHost"}),
         format_name="Nessus (.nessus)",
+        notes=notes,
     )
     for event in events:
         tag = event.element.tag
@@ -58,10 +71,11 @@ def parse(stream: BinaryIO, *, source: str, **_: object) -> Iterator[ScanFinding
                 _name_host(host)
             continue
         if tag == "HostProperties":
-            _read_host_properties(host, event, source)
+            _read_host_properties(host, event, source, notes)
         elif tag == "ReportItem":
             if not host.name:
                 raise ScanFileError(source, "ReportItem outside a named ReportHost", element=event.path)
+            ignore_unread(event.element, _ITEM_READ, notes, "ReportItem", attributes=_ITEM_ATTRIBUTES)
             yield _finding(host, event, source)
 
 
@@ -72,8 +86,11 @@ def _name_host(host: _Host) -> None:
         host.hostname = host.name
 
 
-def _read_host_properties(host: _Host, event: XmlEvent, source: str) -> None:
+def _read_host_properties(host: _Host, event: XmlEvent, source: str, notes: ParseNotes) -> None:
     tags = {tag.get("name", ""): (tag.text or "").strip() for tag in event.element.iterfind("tag")}
+    for name, value in tags.items():
+        if value and name not in _HOST_TAGS_READ:
+            notes.ignore(f"HostProperties/tag[@name={_family(name)}]")
     host.ip = tags.get("host-ip") or host.ip
     host.hostname = tags.get("host-fqdn") or tags.get("hostname") or host.hostname
     try:
@@ -81,6 +98,15 @@ def _read_host_properties(host: _Host, event: XmlEvent, source: str) -> None:
         host.last_seen = parse_epoch(tags.get("HOST_END_TIMESTAMP", ""))
     except CellError as exc:
         raise ScanFileError(source, f"host timestamp: {exc}", element=event.path) from None
+
+
+def _family(tag_name: str) -> str:
+    """`cpe-3` -> `cpe-N`, `patch-summary-txt-<md5>` -> `patch-summary-txt-*`: one summary line per kind."""
+    return _NUMBERED.sub("-N", _HASHED.sub("-*", tag_name))
+
+
+_HASHED = re.compile(r"-[0-9a-f]{16,}$")
+_NUMBERED = re.compile(r"-\d+$")
 
 
 def _finding(host: _Host, event: XmlEvent, source: str) -> ScanFinding:

@@ -11,25 +11,33 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
 from accord.engine.vulns.errors import ScanFileError
+from accord.engine.vulns.notes import ParseNotes
+from accord.engine.vulns.parsers import _greenbone
 from accord.engine.vulns.parsers._values import CellError, parse_float, parse_timestamp
-from accord.engine.vulns.parsers._xml import XmlEvent, child_text, walk
-from accord.engine.vulns.records import ScanFinding, Severity, is_ip_address
+from accord.engine.vulns.parsers._xml import XmlEvent, child_text, ignore_unread, walk
+from accord.engine.vulns.records import ScanFinding, is_ip_address
 
 FORMAT = "openvas"
 
 
-def parse(stream: BinaryIO, *, source: str, **_: object) -> Iterator[ScanFinding]:
+def parse(stream: BinaryIO, *, source: str, notes: ParseNotes | None = None, **_: object) -> Iterator[ScanFinding]:
+    notes = notes if notes is not None else ParseNotes()
     for event in walk(
         stream,
         source,
         roots=("report", "get_reports_response"),
         records=frozenset({"result"}),
-        format_name="Greenbone/OpenVAS report",
-    ):
         # `result` also names elements elsewhere in GMP (e.g. inside host details): only
         # children of `results` are findings.
-        if event.parent_tag == "results":
-            yield _finding(event, source)
+        parents={"result": "results"},
+        format_name="Greenbone/OpenVAS report",
+        notes=notes,
+    ):
+        ignore_unread(event.element, _RESULT_READ, notes, "result", attributes=frozenset({"id"}))
+        yield _finding(event, source)
+
+
+_RESULT_READ = frozenset({"nvt", "host", "port", "severity", "threat", "name", "description", "creation_time"})
 
 
 def _finding(event: XmlEvent, source: str) -> ScanFinding:
@@ -48,8 +56,9 @@ def _finding(event: XmlEvent, source: str) -> ScanFinding:
         seen = parse_timestamp(child_text(result, "creation_time"))
     except CellError as exc:
         raise ScanFileError(source, str(exc), element=event.path) from None
-    false_positive = severity_score is not None and severity_score < 0
-    port, protocol = _port(child_text(result, "port"))
+    threat = child_text(result, "threat")
+    false_positive = _greenbone.is_false_positive(severity_score, threat)
+    port, protocol = _greenbone.split_port(child_text(result, "port"))
     cvss3_vector, cvss4_vector = _vectors(nvt)
     tags = _tags(child_text(nvt, "tags"))
     solution = nvt.find("solution")
@@ -63,7 +72,7 @@ def _finding(event: XmlEvent, source: str) -> ScanFinding:
         scanner="openvas",
         rule_id=nvt.get("oid", "").strip(),
         title=child_text(result, "name") or child_text(nvt, "name"),
-        severity=_severity(severity_score, child_text(result, "threat")),
+        severity=_greenbone.severity(severity_score, threat),
         hostname=hostname or ("" if is_ip_address(address) else address),
         ip=address if is_ip_address(address) else "",
         port=port,
@@ -78,23 +87,9 @@ def _finding(event: XmlEvent, source: str) -> ScanFinding:
         evidence=child_text(result, "description"),
         last_seen=seen,
         suppressed=false_positive,
-        suppression_justification="false positive (Greenbone override)" if false_positive else "",
+        suppression_justification=_greenbone.FALSE_POSITIVE if false_positive else "",
         origin=event.path,
     )
-
-
-def _severity(score: float | None, threat: str) -> Severity:
-    if score is not None and score >= 0:
-        return Severity.from_score(score)
-    return Severity.from_label(threat) or Severity.INFO
-
-
-def _port(text: str) -> tuple[int | None, str]:
-    """`443/tcp` -> (443, "tcp"); `general/tcp` -> (0, "tcp"), Greenbone's host-level port."""
-    number, _, protocol = text.partition("/")
-    if not text:
-        return None, ""
-    return (int(number) if number.isdigit() else 0), protocol.strip().lower()
 
 
 def _vectors(nvt: Element) -> tuple[str, str]:
