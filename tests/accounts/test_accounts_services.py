@@ -92,7 +92,10 @@ def test_roles_change_is_audited_with_before_and_after(admin, ciso):
     ciso.forget_cached_roles()
     assert ciso.role_names == {"cio", "auditor"}
     event = AuditEvent.objects.get(action="user.roles_changed")
-    assert event.before["roles"] == ["ciso"] and event.after["roles"] == ["auditor", "cio"]
+    assert event.before["roles"] == ["ciso"] and event.after["roles"] == ["auditor"]
+    # the leadership role has its own row: granted by the only administrator (see ADR 0005)
+    assert AuditEvent.objects.get(action="role_grant.granted").after == {
+        "user": "ciso", "role": "cio", "how": "granted by the only administrator; holders told"}
 
 
 def test_sign_in_throttles_after_repeated_failures(ciso, settings):

@@ -1,5 +1,6 @@
-"""Sign-off: the CIO and the CISO, two different people; every signature audited; any change to the
-plan after signing voids the signatures (audited) and an agreed plan goes back to proposed."""
+"""Sign-off through governance: the CIO and the CISO, two different people; every signature audited;
+any change to the plan after signing voids the sign-off (audited, visible) and an agreed plan goes
+back to proposed; emergency changes are decided through governance too, one by one or by group."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from accord.core.errors import NotAllowed, ValidationFailed
 from accord.core.models import AuditEvent
 from accord.core.permissions import Role
-from accord.patching import services
+from accord.governance.models import Approval, SignOff
+from accord.patching import selectors, services
 from accord.patching.models import PlanStatus
 
 
@@ -20,25 +22,31 @@ def _agree(plan, cio, ciso):
 
 
 def test_cio_and_ciso_signatures_agree_the_plan(plan, cio, ciso):
+    signoff = SignOff.objects.get(kind="patch_plan", subject_id=str(plan.pk))
+    assert signoff.status == "open" and signoff.slots == [["cio"], ["ciso"]]
+    assert "expected loss USD" in signoff.summary and signoff.subject_url == f"/patching/plans/{plan.pk}/"
     first = services.sign_plan(actor=cio, plan=plan)
     plan.refresh_from_db()
-    assert first.role == "cio" and plan.status == PlanStatus.PROPOSED
+    assert [a.role for a in first.approvals.all()] == ["cio"] and plan.status == PlanStatus.PROPOSED
     with pytest.raises(ValidationFailed) as caught:
         services.sign_plan(actor=cio, plan=plan)
-    assert caught.value.problems[0].field == "role"
+    assert caught.value.problems[0].field in ("role", "user")
     services.sign_plan(actor=ciso, plan=plan)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
-    signed = AuditEvent.objects.filter(action="plansignature.signed").order_by("seq")
+    signed = AuditEvent.objects.filter(action="signoff.approved").order_by("seq")
     assert [(e.actor_name, e.after["role"]) for e in signed] == [("cio", "cio"), ("ciso", "ciso")]
+    assert AuditEvent.objects.filter(action="signoff.granted", object_id=str(signoff.pk)).exists()
     assert AuditEvent.objects.filter(action="patchplan.agreed", object_id=str(plan.pk)).exists()
+    with pytest.raises(PermissionError):
+        Approval.objects.filter(signoff=signoff).delete()  # approvals are append-only
 
 
 def test_one_person_holding_both_roles_cannot_sign_twice(plan, make_user):
     both = make_user(Role.CIO, Role.CISO)
     with pytest.raises(ValidationFailed) as caught:
         services.sign_plan(actor=both, plan=plan)
-    assert caught.value.problems[0].field == "role"  # which role?
+    assert caught.value.problems[0].field == "role" and "say which one" in caught.value.problems[0].message
     services.sign_plan(actor=both, plan=plan, role="cio")
     with pytest.raises(ValidationFailed) as caught:
         services.sign_plan(actor=both, plan=plan, role="ciso")
@@ -62,15 +70,18 @@ def test_a_change_after_signing_voids_the_signatures(plan, cio, ciso):
     services.choose_point(actor=ciso, plan=plan, point=other)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PROPOSED
-    assert plan.signatures.filter(voided_at__isnull=True).count() == 0
-    assert plan.signatures.filter(voided_at__isnull=False).count() == 2
-    voided = AuditEvent.objects.filter(action="plansignature.voided")
-    assert voided.count() == 2 and "changed after signing" in voided.first().after["reason"]
+    signatures = selectors.signatures_of(cio, plan)
+    assert [s.voided_at is not None for s in signatures] == [True, True]
+    assert all("changed after signing" in s.void_reason for s in signatures)
+    voided = AuditEvent.objects.filter(action="signoff.voided")
+    assert voided.count() == 1 and "changed after signing" in voided.first().after["reason"]
+    # a new sign-off stands open for the plan as it now is
+    assert SignOff.objects.filter(kind="patch_plan", subject_id=str(plan.pk), status="open").count() == 1
     assert AuditEvent.objects.filter(action="patchplan.proposed", object_id=str(plan.pk)).exists()
     # signing again, on the new point, agrees it again
     plan = _agree(plan, cio, ciso)
     assert plan.status == PlanStatus.AGREED
-    assert set(plan.signatures.filter(voided_at__isnull=True).values_list("chosen_point", flat=True)) == {other}
+    assert {s.chosen_point for s in selectors.signatures_of(cio, plan) if s.voided_at is None} == {other}
 
 
 def test_choosing_the_point_already_shown_changes_nothing(plan, cio, ciso):
@@ -78,7 +89,7 @@ def test_choosing_the_point_already_shown_changes_nothing(plan, cio, ciso):
     services.choose_point(actor=ciso, plan=plan, point=plan.chosen_point)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.AGREED
-    assert not AuditEvent.objects.filter(action="plansignature.voided").exists()
+    assert not AuditEvent.objects.filter(action="signoff.voided").exists()
 
 
 def test_a_new_agreement_supersedes_the_old_and_closed_plans_refuse_changes(plan, cio, ciso, plan_start):
@@ -104,11 +115,12 @@ def test_voiding_withdraws_the_plan_and_its_signatures(plan, cio, ciso):
     services.void_plan(actor=ciso, plan=plan, reason="windows changed")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.VOID and plan.status_reason == "windows changed"
-    assert plan.signatures.get().voided_at is not None
+    (signature,) = selectors.signatures_of(cio, plan)
+    assert signature.voided_at is not None and "windows changed" in signature.void_reason
 
 
 @pytest.fixture
-def plan_with_emergencies(planning_data, ciso, plan_start):
+def plan_with_emergencies(planning_data, ciso, cio, plan_start):
     """Two KEV-class findings on erp-db-01 that no window can serve before their due date: every
     window before it falls in an audit-week freeze."""
     from datetime import timedelta
@@ -132,7 +144,13 @@ def test_a_plan_with_undecided_emergency_changes_cannot_be_signed(plan_with_emer
     assert problem.field == "emergencies"
     assert "2 emergency changes of plan" in problem.message and "erp-db-01" in problem.message
     assert f"/patching/plans/{plan.pk}/#emergencies" in problem.message
-    assert not plan.signatures.exists()
+    assert selectors.signatures_of(cio, plan) == []
+    # the CIO and the CISO heard once about the two changes, not once per change
+    from accord.notifications.models import Notification
+
+    told = Notification.objects.filter(event="emergency.proposed")
+    assert sorted(n.user.username for n in told) == ["cio", "ciso"]
+    assert told.first().title == f"2 emergency changes proposed in patch plan #{plan.pk}"
 
 
 def test_emergency_changes_are_decided_by_group_with_one_reason(plan_with_emergencies, cio, ciso, make_user):
@@ -155,5 +173,8 @@ def test_emergency_changes_are_decided_by_group_with_one_reason(plan_with_emerge
     assert set(plan.emergencies.values_list("status", flat=True)) == {"approved"}
     events = AuditEvent.objects.filter(action="emergencychange.approved")
     assert events.count() == 2 and {e.after["group"] for e in events} == {"service: ERP"}
+    signoffs = SignOff.objects.filter(kind="emergency_change")
+    assert {s.status for s in signoffs} == {"granted"}
+    assert {a.comment for s in signoffs for a in s.approvals.all()} == {"ERP DB must not wait for the freeze"}
     # now the plan can be signed
     assert _agree(plan, cio, ciso).status == PlanStatus.AGREED

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from accord.accounts import services as account_services
 from accord.cli import app
-from accord.portfolio.models import Decision, Initiative
+from accord.governance.models import Decision
+from accord.portfolio.models import Initiative
 
 runner = CliRunner()
 
@@ -24,7 +25,7 @@ def _token(user):
     return account_services.create_token(actor=user, name="cli").secret
 
 
-def test_import_estimate_select_and_approve(ciso, scenarios, budget, tmp_path):
+def test_import_estimate_select_and_approve(ciso, scenarios, budget, tmp_path, make_user):
     token = _token(ciso)
     source = tmp_path / "initiatives.csv"
     source.write_text(
@@ -49,7 +50,13 @@ def test_import_estimate_select_and_approve(ciso, scenarios, budget, tmp_path):
                                    "--token", token])
     assert selected.exit_code == 0, selected.output
     doc = json.loads(selected.output)  # exactly one JSON document (no HiGHS banner)
-    assert sorted(doc["selected"]) == ["edr", "mail"] and doc["decision_id"] == Decision.objects.get().pk
+    # it costs more than the budget's 250,000: the CISO's approval waits for the CIO's
+    assert doc["status"] == "awaiting" and doc["decision_id"] is None
+    from accord.portfolio.models import Selection
+    from accord.portfolio.services import approve_selection
+
+    approve_selection(actor=make_user("cio"), selection=Selection.objects.get(pk=doc["selection_id"]))
+    assert sorted(doc["selected"]) == ["edr", "mail"] and Decision.objects.get().signoff_id == doc["signoff_id"]
     assert doc["residual_ale"] < doc["total_ale"] and doc["frontier"]["points"]
     assert set(Initiative.objects.values_list("status", flat=True)) == {"approved"}
     text = runner.invoke(app, ["portfolio", "select", "--budget", "130000", "--token", token])

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from accord.governance.models import Decision
 from accord.portfolio import services
-from accord.portfolio.models import Decision, Initiative
+from accord.portfolio.models import Initiative
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_save_and_approve_a_selection_through_the_pages(browser, estimated, budg
     assert approved.status_code == 302
     assert Decision.objects.count() == 1
     assert 'id="decision"' in browser.get(saved["Location"]).content.decode()
-    assert "approved" in browser.get("/portfolio/selections/").content.decode()
+    assert "Approved: funded" in browser.get("/portfolio/selections/").content.decode()
 
 
 def test_board_member_reads_but_cannot_write(make_user, estimated, budget):

@@ -9,8 +9,9 @@ import pytest
 from accord.core.errors import NotAllowed, ValidationFailed
 from accord.core.models import AuditEvent
 from accord.engine.portfolio.residual import residual_ale, selection_mask
+from accord.governance.models import Decision
 from accord.portfolio import planning, services
-from accord.portfolio.models import Decision, EffectEstimate, InitiativeStatus
+from accord.portfolio.models import EffectEstimate, InitiativeStatus
 
 
 def test_instance_comes_from_the_register_and_the_estimates(ciso, estimated, budget, scenarios):
@@ -91,18 +92,57 @@ def test_save_and_approve_moves_statuses_and_records_the_decision(ciso, make_use
     assert selection.frontier["points"] and selection.instance["horizon_years"] == 3
     with pytest.raises(NotAllowed):
         services.approve_selection(actor=make_user("security_analyst"), selection=selection)
+    services.update_budget_scenario(actor=ciso, budget_scenario=budget, dual_approval_above=10_000_000)
     cio = make_user("cio")
-    decision = services.approve_selection(actor=cio, selection=selection, note="Review in Q3.")
+    selection = services.approve_selection(actor=cio, selection=selection, note="Review in Q3.")
+    assert selection.status == "approved" and selection.signoff.slots == [["cio", "ciso"]]  # one of them
+    decision = selection.decision
     statuses = {i.slug: i.status for i in selection.initiatives.all()}
     assert statuses == {"awareness": "approved", "edr": "approved", "mfa": InitiativeStatus.IN_PROGRESS}
-    assert decision.decided_by == cio and "Review in Q3." in decision.decision
-    assert decision.numbers["residual_ale"] == selection.residual_ale
-    assert decision.numbers["initiatives"] == ["awareness", "edr", "mfa"]
+    assert decision.decided_by == cio and "Review in Q3." in decision.outcome
+    assert decision.figures["residual_ale"] == selection.residual_ale
+    assert decision.figures["initiatives"] == ["awareness", "edr", "mfa"]
+    assert decision.signoff_id == selection.signoff_id
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"selection.created", "decision.recorded", "initiative.approved", "selection.approved"} <= actions
     with pytest.raises(ValidationFailed):
         services.approve_selection(actor=cio, selection=selection)
     assert Decision.objects.count() == 1
+
+
+def test_above_the_amount_the_cio_and_the_ciso_both_approve(ciso, make_user, estimated, budget):
+    services.update_budget_scenario(actor=ciso, budget_scenario=budget, dual_approval_above=0)
+    selection = services.save_selection(actor=ciso, budget_scenario=budget, budget=10_000_000)
+    cio = make_user("cio")
+    selection = services.approve_selection(actor=cio, selection=selection)
+    assert selection.status == "awaiting" and selection.decision is None
+    assert {i.status for i in selection.initiatives.all()} == {"proposed"}
+    with pytest.raises(ValidationFailed) as caught:  # the proposer is not the second approver
+        services.approve_selection(actor=cio, selection=selection)
+    assert caught.value.problems[0].field in ("role", "user")
+    selection = services.approve_selection(actor=ciso, selection=selection, note="Agreed at the steering.")
+    assert selection.status == "approved" and selection.decision is not None
+    assert [a.role for a in selection.signoff.approvals.all()] == ["cio", "ciso"]
+
+
+def test_approving_a_selection_supersedes_the_one_approved_for_the_same_year(ciso, make_user, estimated, budget):
+    services.update_budget_scenario(actor=ciso, budget_scenario=budget, dual_approval_above=10_000_000)
+    cio = make_user("cio")
+    first = services.approve_selection(actor=cio, selection=services.save_selection(
+        actor=ciso, budget_scenario=budget, budget=10_000_000))
+    funded = {i.slug for i in first.initiatives.all()}
+    smaller = services.save_selection(actor=ciso, budget_scenario=budget, budget=first.cost * 0.5)
+    kept = {i.slug for i in smaller.initiatives.all()}
+    assert kept < funded
+    services.approve_selection(actor=cio, selection=smaller)
+    first.refresh_from_db()
+    assert first.status == "superseded"
+    from accord.portfolio.models import Initiative, Selection
+
+    assert Selection.objects.filter(status="approved").count() == 1
+    dropped = Initiative.objects.filter(slug__in=funded - kept)
+    assert {i.status for i in dropped} <= {"proposed", InitiativeStatus.IN_PROGRESS}
+    assert AuditEvent.objects.filter(action="initiative.unfunded").exists()
 
 
 def test_approving_numbers_that_changed_is_refused(ciso, estimated, budget):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -49,23 +51,33 @@ def test_scenario_page_shows_curves_tornado_controls_and_provenance(ciso, ransom
     assert _client(ciso).get("/risks/scenarios/ghost/").status_code == 404
 
 
+def _dist(name: str, shape: str, low=None, likely=None, high=None) -> dict[str, object]:
+    """A distribution field as the page posts it: the shape and its low / most likely / high boxes."""
+    boxes = (shape, low, likely, high)
+    return {f"{name}_{n}": "" if value is None else value for n, value in enumerate(boxes)}
+
+
 def test_scenario_form_errors_name_the_field_and_change_nothing(ciso, ransomware, org_data):
     form = {"name": "Ransomware", "treatment": "mitigate", "status": "assessed", "events": "poisson",
-            "tef": "{pert: [0.5, 2, 10]}", "vulnerability": "{pert: [0.05, 0.2, 1.5]}",
-            "primary_loss": "{pert: [10000, 150000, 2000000]}"}
+            **_dist("tef", "pert", 0.5, 2, 10), **_dist("vulnerability", "pert", 0.05, 0.2, 1.5),
+            **_dist("primary_loss", "pert", 10000, 150000, 2000000)}
     before = ransomware.latest_run_id
     response = _client(ciso).post("/risks/scenarios/ransomware-erp/edit/", form)
     assert response.status_code == 422
     content = response.content.decode()
     field = content[content.index('id="field-vulnerability"'):]
-    assert field.startswith('id="field-vulnerability"') and "[0, 1]" in field[:900]
+    field = field[:field.index('class="field', 10)]  # up to the next field
+    assert "[0, 1]" in field
     assert 'class="field has-error" id="field-vulnerability"' in content
-    unreadable = _client(ciso).post("/risks/scenarios/ransomware-erp/edit/", {**form, "tef": "{pert: [0.5, 2"})
-    assert unreadable.status_code == 422 and b"not readable" in unreadable.content
+    missing = _client(ciso).post("/risks/scenarios/ransomware-erp/edit/", {**form, **_dist("tef", "pert", 0.5, 2)})
+    assert missing.status_code == 422 and b"give the high" in missing.content
+    stray = _client(ciso).post("/risks/scenarios/ransomware-erp/edit/",
+                               {**form, **_dist("tef", "constant", 3, 2)})
+    assert stray.status_code == 422 and b"leave that box empty" in stray.content
     ransomware.refresh_from_db()
     assert ransomware.latest_run_id == before and ransomware.name == "Ransomware on the ERP platform"
 
-    form["vulnerability"] = "{pert: [0.05, 0.3, 0.6]}"
+    form.update(_dist("vulnerability", "pert", 0.05, 0.3, 0.6))
     saved = _client(ciso).post("/risks/scenarios/ransomware-erp/edit/", {**form, "business_service": org_data["web"].pk})
     assert saved.status_code == 302
     ransomware.refresh_from_db()
@@ -77,14 +89,16 @@ def test_new_scenario_and_control_forms(ciso, fast_settings):
     client = _client(ciso)
     assert client.get("/risks/new/").status_code == 200
     created = client.post("/risks/new/", {"slug": "bec", "name": "BEC", "treatment": "mitigate", "status": "draft",
-                                          "events": "bernoulli", "lef": "{constant: 0.8}",
-                                          "primary_loss": "{lognormal90: [20000, 900000]}"})
+                                          "events": "bernoulli", **_dist("lef", "constant", likely=0.8),
+                                          **_dist("primary_loss", "lognormal90", 20000, None, 900000)})
     assert created.status_code == 302 and RiskScenario.objects.get().inputs["events"] == "bernoulli"
     refused = client.post("/risks/scenarios/bec/controls/new/", {"name": "Call-back", "factor": "lef",
-                                                                  "effectiveness": "{constant: 1.5}", "annual_cost": 1})
+                                                                  **_dist("effectiveness", "constant", likely=1.5),
+                                                                  "annual_cost": 1})
     assert refused.status_code == 422 and b"has-error" in refused.content and not Control.objects.exists()
     saved = client.post("/risks/scenarios/bec/controls/new/", {"name": "Call-back", "factor": "lef",
-                                                                "effectiveness": "{constant: 0.5}", "annual_cost": 1})
+                                                                **_dist("effectiveness", "constant", likely=0.5),
+                                                                "annual_cost": 1})
     assert saved.status_code == 302
     control = Control.objects.get()
     assert client.post(f"/risks/scenarios/bec/controls/{control.pk}/remove/").status_code == 302
@@ -100,12 +114,22 @@ def test_portfolio_settings_import_and_export_pages(ciso, samples):
     assert client.post("/risks/import/", {"file": good}).status_code == 200
     portfolio = client.get("/risks/portfolio/")
     assert portfolio.status_code == 200 and b"<svg" in portfolio.content and b"top-scenarios" in portfolio.content
-    settings = client.post("/risks/settings/", {"currency": "EUR", "appetite": "[[1000000, 7]]",
+    settings = client.post("/risks/settings/", {"currency": "EUR", "appetite_0": 1000000, "appetite_1": 700,
                                                 "default_years": 2000, "seed": 1, "model": "event"})
     assert settings.status_code == 422 and b"has-error" in settings.content
-    saved = client.post("/risks/settings/", {"currency": "eur", "appetite": "[[1000000, 0.2]]",
+    half = client.post("/risks/settings/", {"currency": "EUR", "appetite_0": 1000000, "default_years": 2000,
+                                            "seed": 1, "model": "event"})
+    assert half.status_code == 422 and b"row 1: give both the loss and the chance" in half.content
+    saved = client.post("/risks/settings/", {"currency": "eur", "appetite_0": 10000000, "appetite_1": 1,
+                                             "appetite_2": 1000000, "appetite_3": 20,
                                              "default_years": 2000, "seed": 1, "model": "event"})
     assert saved.status_code == 302
+    from accord.risks.models import RiskSettings
+
+    assert RiskSettings.objects.get().appetite == [[1000000.0, 0.2], [10000000.0, 0.01]]  # sorted, % as chance
+    page = client.get("/risks/settings/").content.decode()
+    assert re.search(r'name="appetite_0" value="1000000(\.0)?"', page)
+    assert re.search(r'name="appetite_1" value="20(\.0)?"', page)
     export = client.get("/risks/export/")
     assert export["Content-Disposition"].endswith('risk-scenarios.yaml"') and b"currency: EUR" in export.content
 

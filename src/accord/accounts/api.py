@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
+from pydantic import Field
 
 from accord.accounts import selectors, services
 from accord.accounts.models import User
 from accord.accounts.schemas import IssuedTokenOut, MeOut, RolesIn, TokenIn, TokenOut, UserIn, UserOut
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Text
+from accord.core.api_common import REFUSALS, DbId, InputSchema, Text
 
 router = Router(tags=["accounts"])
 
@@ -70,3 +72,41 @@ def set_roles(request: HttpRequest, username: Text, payload: RolesIn) -> dict[st
 def disable_user(request: HttpRequest, username: Text) -> dict[str, Any]:
     actor = acting_user(request)
     return _user_out(services.disable_user(actor=actor, user=selectors.user_by_username(actor, username)))
+
+
+class RoleGrantOut(Schema):
+    id: int
+    user: str
+    role: str
+    requested_by: str
+    requested_at: dt.datetime
+    status: str = Field(description="pending (a second administrator decides), granted or refused")
+    how: str
+    signoff_id: int | None
+
+    @staticmethod
+    def resolve_user(obj: Any) -> str:
+        return obj.user.username
+
+    @staticmethod
+    def resolve_requested_by(obj: Any) -> str:
+        return obj.requested_by.username
+
+
+class GrantDecisionIn(InputSchema):
+    approve: bool
+    comment: Text = Field(default="", max_length=2000, description="required to refuse")
+
+
+@router.get("/role-grants", response={200: list[RoleGrantOut], **REFUSALS}, auth=Capability("user.read"))
+def list_role_grants(request: HttpRequest) -> Any:
+    return list(selectors.role_grants_visible_to(acting_user(request))[:200])
+
+
+@router.post("/role-grants/{grant_id}/decide", response={200: RoleGrantOut, **REFUSALS},
+             auth=Capability("user.manage"))
+def decide_role_grant(request: HttpRequest, grant_id: DbId, payload: GrantDecisionIn) -> Any:
+    """A second administrator approves or refuses giving someone the CIO or CISO role."""
+    actor = acting_user(request)
+    return services.decide_role_grant(actor=actor, grant=selectors.role_grant_by_id(actor, grant_id),
+                                      approve=payload.approve, comment=payload.comment)

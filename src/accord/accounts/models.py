@@ -71,3 +71,29 @@ class LoginAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address}: {'ok' if self.succeeded else 'failed'}"
+
+
+class RoleGrantStatus(models.TextChoices):
+    PENDING = "pending", "Awaiting a second administrator"
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+
+
+class RoleGrant(models.Model):
+    """Giving someone the CIO or the CISO role: they sign plans and confirm policies, so a second
+    administrator approves it (docs/adr/0005-leadership-role-grants.md)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RoleGrantStatus.choices, default=RoleGrantStatus.PENDING)
+    signoff = models.ForeignKey("governance.SignOff", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    how = models.CharField(max_length=300, blank=True, help_text="How it was granted (second admin, or sole admin).")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.role} for {self.user.username} ({self.status})"

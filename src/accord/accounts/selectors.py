@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accord.accounts.models import ApiToken, User
+from accord.accounts.models import ApiToken, RoleGrant, RoleGrantStatus, User
 from accord.core.errors import NotFound
 from accord.core.permissions import require
 
@@ -30,3 +30,22 @@ def token_of(viewer: User, token_id: int) -> ApiToken:
     if token is None or (token.user_id != viewer.pk and "user.manage" not in viewer.capabilities):
         raise NotFound("token", token_id)
     return token
+
+
+def holders_of(roles: set[str] | frozenset[str] | list[str]) -> QuerySet[User]:
+    """Active users holding any of `roles`: who a notification or an approval goes to (no viewer:
+    services use it to address people, not to show them)."""
+    return User.objects.filter(is_active=True, roles__role__in=list(roles)).distinct().order_by("username")
+
+
+def role_grants_visible_to(viewer: User, *, pending_only: bool = False) -> QuerySet[RoleGrant]:
+    require(viewer, "user.read")
+    qs = RoleGrant.objects.select_related("user", "requested_by", "signoff").order_by("-requested_at", "-id")
+    return qs.filter(status=RoleGrantStatus.PENDING) if pending_only else qs
+
+
+def role_grant_by_id(viewer: User, grant_id: int) -> RoleGrant:
+    grant = role_grants_visible_to(viewer).filter(pk=grant_id).first()
+    if grant is None:
+        raise NotFound("role grant", grant_id)
+    return grant

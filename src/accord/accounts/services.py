@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -13,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accord.accounts.models import ApiToken, LoginAttempt, User, UserRole
+from accord.accounts.models import ApiToken, LoginAttempt, RoleGrant, RoleGrantStatus, User, UserRole
 from accord.accounts.tokens import display_prefix, new_token, token_digest
 from accord.core import audit
 from accord.core.errors import ValidationFailed
@@ -48,30 +49,105 @@ def _check_password(password: str, user: User | None = None) -> None:
         raise ValidationFailed.field("password", " ".join(exc.messages)) from None
 
 
-def _create_user_row(*, username: str, password: str, roles: Iterable[str], email: str,
+def _create_user_row(*, username: str, password: str, roles: list[str], email: str,
                      display_name: str) -> User:
+    """`roles` already checked (empty while a leadership role waits for approval)."""
     username = username.strip()
     if not username:
         raise ValidationFailed.field("username", "required")
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed.field("username", f"{username!r} is already taken")
-    clean_roles = _clean_roles(roles)
     user = User(username=username, email=email.strip(), display_name=display_name.strip())
     _check_password(password, user)
     user.set_password(password)
     user.save()
-    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in clean_roles])
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in roles])
     return user
+
+
+# Roles that sign plans and confirm policies: granting one takes a second administrator.
+LEADERSHIP = frozenset({Role.CIO, Role.CISO})
 
 
 @transaction.atomic
 def create_user(*, actor: User, username: str, password: str, roles: Iterable[str], email: str = "",
                 display_name: str = "") -> User:
+    """Create a user. A CIO or CISO role among `roles` waits for a second administrator (see
+    `request_leadership`); the user gets the other roles now, or the reader role when nothing else."""
     require(actor, "user.manage")
-    user = _create_user_row(username=username, password=password, roles=roles, email=email,
+    wanted = _clean_roles(roles)
+    leadership = [r for r in wanted if r in LEADERSHIP]
+    now = [r for r in wanted if r not in LEADERSHIP]
+    pending = bool(leadership) and _other_admins(actor).exists()
+    user = _create_user_row(username=username, password=password, roles=now if pending else wanted, email=email,
                             display_name=display_name)
     audit.record(actor, "user.created", user, after=_user_snapshot(user))
+    for role in leadership:
+        request_leadership(actor=actor, user=user, role=role, already_granted=not pending)
     return user
+
+
+def _other_admins(actor: User) -> Any:
+    return User.objects.filter(is_active=True, roles__role=Role.ADMIN).exclude(pk=actor.pk).distinct()
+
+
+def request_leadership(*, actor: User, user: User, role: str, already_granted: bool = False) -> RoleGrant:
+    """Ask for a CIO or CISO role: a second administrator approves it. With no other active
+    administrator the role is granted at once and its current holders are told, so no one can
+    quietly make themselves a signer (docs/adr/0005-leadership-role-grants.md)."""
+    from accord.accounts.selectors import holders_of
+    from accord.governance import services as governance
+    from accord.notifications.models import Event
+    from accord.notifications.services import notify
+
+    require(actor, "user.manage")
+    if role not in LEADERSHIP:
+        raise ValidationFailed.field("role", f"{role!r} is not a leadership role")
+    grant = RoleGrant.objects.create(user=user, role=role, requested_by=actor, requested_at=timezone.now())
+    if already_granted or not _other_admins(actor).exists():
+        UserRole.objects.get_or_create(user=user, role=role)
+        user.forget_cached_roles()
+        grant.status, grant.how = RoleGrantStatus.GRANTED, "granted by the only administrator; holders told"
+        grant.save(update_fields=["status", "how"])
+        audit.record(actor, "role_grant.granted", grant, after={"user": user.username, "role": role,
+                                                                "how": grant.how})
+        notify(event=Event.ROLE_GRANTED, recipients=[u for u in holders_of({role}) if u.pk != user.pk],
+               title=f"{user} was given the {role.upper()} role by {actor}",
+               body="There is only one administrator, so no second one approved it.", url="/accounts/users/")
+        return grant
+    grant.signoff = governance.request_signoff(
+        actor=actor, kind="role_grant", subject=grant, inputs={"user": user.pk, "role": role},
+        slots=[[Role.ADMIN], [Role.ADMIN]], proposer_role=Role.ADMIN, url="/accounts/users/",
+        summary=f"Give {user} the {role.upper()} role (requested by {actor})")
+    grant.save(update_fields=["signoff"])
+    audit.record(actor, "role_grant.requested", grant, after={"user": user.username, "role": role})
+    return grant
+
+
+@transaction.atomic
+def decide_role_grant(*, actor: User, grant: RoleGrant, approve: bool, comment: str = "") -> RoleGrant:
+    """A second administrator approves (the role takes effect) or refuses the grant."""
+    from accord.governance import services as governance
+    from accord.governance.models import SignOffStatus
+
+    require(actor, "user.manage")
+    grant = RoleGrant.objects.select_for_update().select_related("user", "signoff").get(pk=grant.pk)
+    if grant.status != RoleGrantStatus.PENDING or grant.signoff is None:
+        raise ValidationFailed.field("status", f"this grant is {grant.status}")
+    if approve:
+        signoff = governance.approve(actor=actor, signoff=grant.signoff, comment=comment)
+    else:
+        signoff = governance.reject(actor=actor, signoff=grant.signoff, comment=comment)
+    if signoff.status == SignOffStatus.GRANTED:
+        UserRole.objects.get_or_create(user=grant.user, role=grant.role)
+        grant.user.forget_cached_roles()
+        grant.status, grant.how = RoleGrantStatus.GRANTED, f"approved by a second administrator, {actor}"
+    elif signoff.status == SignOffStatus.REJECTED:
+        grant.status, grant.how = RoleGrantStatus.REFUSED, f"refused by {actor}: {comment}"[:300]
+    grant.save(update_fields=["status", "how"])
+    audit.record(actor, f"role_grant.{grant.status}", grant, after={"user": grant.user.username,
+                                                                    "role": grant.role, "how": grant.how})
+    return grant
 
 
 @transaction.atomic
@@ -87,14 +163,23 @@ def bootstrap_admin(*, username: str, password: str, email: str = "") -> User:
 
 @transaction.atomic
 def set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
+    """Set a user's roles. Removing any role and adding ordinary ones take effect now; adding the
+    CIO or the CISO role is asked for (`request_leadership`)."""
     require(actor, "user.manage")
     before = _user_snapshot(user)
     clean_roles = _clean_roles(roles)
-    UserRole.objects.filter(user=user).exclude(role__in=clean_roles).delete()
     existing = set(UserRole.objects.filter(user=user).values_list("role", flat=True))
-    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in clean_roles if r not in existing])
+    added_leadership = [r for r in clean_roles if r in LEADERSHIP and r not in existing]
+    now = [r for r in clean_roles if r not in added_leadership]
+    if not now:
+        raise ValidationFailed.field("roles", "keep at least one role the user already has, or add an ordinary "
+                                     "one, while the leadership role waits for a second administrator")
+    UserRole.objects.filter(user=user).exclude(role__in=now).delete()
+    UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in now if r not in existing])
     user.forget_cached_roles()
     audit.record(actor, "user.roles_changed", user, before=before, after=_user_snapshot(user))
+    for role in added_leadership:
+        request_leadership(actor=actor, user=user, role=role)
     return user
 
 
@@ -193,3 +278,17 @@ def sign_in(*, username: str, password: str, address: str) -> User | None:
     return user if isinstance(user, User) else None
 
 
+
+
+SYSTEM_USERNAME = "accord-system"
+
+
+def system_actor() -> User:
+    """The actor of scheduled work (the daily tick): a user that holds no role and cannot sign in,
+    so the audit trail names it as the one who expired or reminded."""
+    user, created = User.objects.get_or_create(username=SYSTEM_USERNAME,
+                                               defaults={"display_name": "Accord (scheduled work)"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

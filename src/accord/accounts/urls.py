@@ -10,4 +10,5 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path("users/", views.users, name="users"),
     path("users/<str:username>/disable/", views.disable, name="disable"),
+    path("grants/<int:pk>/<str:decision>/", views.decide_grant, name="decide_grant"),
 ]

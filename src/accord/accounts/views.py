@@ -87,7 +87,22 @@ def users(request: HttpRequest) -> HttpResponse:
     table = [(role, sorted(caps)) for role, caps in ROLE_CAPABILITIES.items()]
     return render(request, "accounts/users.html", {
         "users": selectors.users_visible_to(user), "form": form, "role_table": table,
+        "grants": selectors.role_grants_visible_to(user)[:50],
     })
+
+
+@require_POST
+@capability_required("user.manage")
+def decide_grant(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    actor = viewer(request)
+    grant = selectors.role_grant_by_id(actor, pk)
+    try:
+        done = services.decide_role_grant(actor=actor, grant=grant, approve=decision == "approve",
+                                          comment=request.POST.get("comment", ""))
+        messages.success(request, f"{done.role.upper()} for {done.user}: {done.get_status_display().lower()}.")
+    except ValidationFailed as exc:
+        messages.error(request, str(exc))
+    return redirect("accounts:users")
 
 
 @require_POST

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli import audit, db, demo, feeds, org, patch, portfolio, risks, serve, users, vulns
+from accord.cli import audit, db, demo, desk, feeds, jobs, org, patch, portfolio, risks, serve, users, vulns
 
 app = typer.Typer(
     name="accord",
@@ -29,6 +29,13 @@ app.add_typer(vulns.app, name="vulns")
 app.add_typer(feeds.app, name="feeds")
 app.add_typer(patch.app, name="patch")
 app.add_typer(portfolio.app, name="portfolio")
+app.add_typer(jobs.app, name="jobs")
+app.command("worker")(jobs.worker)
+app.command("tick")(jobs.tick)
+app.command("desk")(desk.desk)
+app.add_typer(desk.approvals_app, name="approvals")
+app.add_typer(desk.decisions_app, name="decisions")
+app.command("inbox")(desk.inbox)
 
 
 def main() -> None:

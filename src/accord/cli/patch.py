@@ -5,26 +5,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from accord.core import money
-from accord.engine.patching.errors import InvalidInstance
-from accord.engine.patching.instance import load_instance
-from accord.engine.patching.model import Instance
-from accord.engine.patching.plan import RECOMMENDATION, PlanReport, plan_instance
-from accord.engine.patching.planner import SolveOptions
-from accord.engine.patching.report import point_label, report_to_json
+
+if TYPE_CHECKING:  # the engine (numpy, HiGHS) is imported by the commands that run it: `--help` stays fast
+    from accord.engine.patching.model import Instance
+    from accord.engine.patching.plan import PlanReport
 
 app = typer.Typer(help="Patch planner: schedule remediation into maintenance windows.", no_args_is_help=True)
 
@@ -34,22 +28,10 @@ def patch() -> None:
     """Patch planner: schedule remediation into maintenance windows."""
 
 
-@contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
-    """Send anything native code prints (HiGHS prints a banner) to stderr, so that stdout carries
-    exactly one JSON document."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 def _print_tables(instance: Instance, report: PlanReport) -> None:
+    from accord.engine.patching.plan import RECOMMENDATION
+    from accord.engine.patching.report import point_label
+
     console = Console()
     currency = instance.currency
 
@@ -119,6 +101,13 @@ def plan_command(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
 ) -> None:
     """Plan remediation jobs into maintenance windows from a file, without a database."""
+    from accord.engine.native_output import native_output_to_stderr
+    from accord.engine.patching.errors import InvalidInstance
+    from accord.engine.patching.instance import load_instance
+    from accord.engine.patching.plan import plan_instance
+    from accord.engine.patching.planner import SolveOptions
+    from accord.engine.patching.report import report_to_json
+
     try:
         instance = load_instance(instance_path)
     except OSError as exc:
@@ -128,7 +117,7 @@ def plan_command(
         typer.echo(f"invalid instance: {exc}", err=True)
         raise typer.Exit(2) from None
     options = SolveOptions(time_limit=time_limit)
-    with _stdout_to_stderr():
+    with native_output_to_stderr():
         report = plan_instance(instance, budget=disruption_budget, options=options, frontier_points=frontier)
     if as_json:
         typer.echo(json.dumps(report_to_json(instance, report), indent=2))
@@ -225,11 +214,12 @@ def generate_command(
     from accord.cli.context import acting_user, django_ready, user_errors
 
     django_ready()
+    from accord.engine.native_output import native_output_to_stderr
     from accord.patching import services
 
     with user_errors():
         actor = acting_user(token)
-        with _stdout_to_stderr():
+        with native_output_to_stderr():
             plan = services.generate_plan(actor=actor, horizon_days=horizon_days, disruption_budget=budget,
                                           time_limit=time_limit, frontier_points=frontier)
         if as_json:
@@ -308,9 +298,10 @@ def sign_command(
 
     with user_errors():
         actor = acting_user(token)
-        signature = services.sign_plan(actor=actor, plan=selectors.plan_by_id(actor, plan_id), role=role)
+        signoff = services.sign_plan(actor=actor, plan=selectors.plan_by_id(actor, plan_id), role=role)
         plan = selectors.plan_by_id(actor, plan_id)
-    out.print(f"[green]✔[/] signed plan #{plan.pk} as {signature.role.upper()}; the plan is {plan.status}")
+    roles = [a.role.upper() for a in signoff.approvals.all() if a.user_id == actor.pk]
+    out.print(f"[green]✔[/] signed plan #{plan.pk} as {' and '.join(roles)}; the plan is {plan.status}")
 
 
 @app.command("void")

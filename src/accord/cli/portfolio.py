@@ -5,24 +5,19 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import math
-import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from accord.engine.portfolio.errors import InfeasibleBudget, InvalidInstance
-from accord.engine.portfolio.frontier import Frontier, compute_frontier
-from accord.engine.portfolio.instance import instance_from_json
-from accord.engine.portfolio.milp import PortfolioSolver, SolverOptions
-from accord.engine.portfolio.model import Instance, Selection
-from accord.engine.portfolio.residual import marginal_contributions, standalone_reduction
+if TYPE_CHECKING:  # the engine (numpy, HiGHS) is imported by the commands that run it: `--help` stays fast
+    from accord.engine.portfolio.frontier import Frontier
+    from accord.engine.portfolio.model import Instance, Selection
 
 app = typer.Typer(
     help="Security portfolio: budget-optimal selection and the spend-versus-risk frontier.",
@@ -51,6 +46,11 @@ def optimize(
     time_limit: Annotated[float | None, typer.Option(help="seconds per optimisation")] = None,
 ) -> None:
     """Choose the initiatives that reduce the most annualised loss within the budget."""
+    from accord.engine.native_output import native_output_to_stderr
+    from accord.engine.portfolio.errors import InfeasibleBudget, InvalidInstance
+    from accord.engine.portfolio.frontier import compute_frontier
+    from accord.engine.portfolio.milp import PortfolioSolver, SolverOptions
+
     err = Console(stderr=True)
     try:
         instance = _load(instance_path)
@@ -58,10 +58,10 @@ def optimize(
             raise InvalidInstance("--frontier", "needs at least 2 points")
         if not 0 < gap < 1:
             raise InvalidInstance("--gap", "must be between 0 and 1 (exclusive)")
-        _silence_highs_banner()
-        solver = PortfolioSolver(instance, SolverOptions(gap=gap, time_limit=time_limit))
-        selection = solver.solve(budget)
-        curve = compute_frontier(instance, frontier, solver=solver) if frontier else None
+        with native_output_to_stderr():
+            solver = PortfolioSolver(instance, SolverOptions(gap=gap, time_limit=time_limit))
+            selection = solver.solve(budget)
+            curve = compute_frontier(instance, frontier, solver=solver) if frontier else None
     except (InvalidInstance, InfeasibleBudget) as exc:
         err.print(f"[red]error[/red] {exc.path}: {exc.message}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
@@ -73,6 +73,9 @@ def optimize(
 
 
 def _load(path: Path) -> Instance:
+    from accord.engine.portfolio.errors import InvalidInstance
+    from accord.engine.portfolio.instance import instance_from_json
+
     if not path.is_file():
         raise InvalidInstance("--instance", f"{path}: no such file")
     if path.stat().st_size > MAX_INSTANCE_BYTES:
@@ -119,6 +122,8 @@ def _document(selection: Selection, curve: Frontier | None) -> dict[str, Any]:
 
 
 def _print_tables(console: Console, instance: Instance, selection: Selection, curve: Frontier | None) -> None:
+    from accord.engine.portfolio.residual import marginal_contributions, standalone_reduction
+
     years = instance.horizon_years
     chosen = Table(title=f"Selected initiatives (budget {selection.budget:,.0f} over {years} years)")
     for column in ("initiative", "cost over horizon", "delta ALE alone", "delta ALE in the set"):
@@ -171,27 +176,6 @@ def _print_tables(console: Console, instance: Instance, selection: Selection, cu
         f"Gordon-Loeb ceiling (1/e of expected loss over {years} years): {curve.gordon_loeb_ceiling:,.0f}",
         highlight=False,
     )
-
-
-def _silence_highs_banner() -> None:
-    """HiGHS prints a banner on stdout (from C) the first time a solver is made; keep it off stdout.
-
-    `--json` promises one JSON document on stdout, so the first Highs object is created while file
-    descriptor 1 points at /dev/null, and C's stdio buffer is flushed before it is restored.
-    """
-    import highspy
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        highspy.Highs()
-        ctypes.CDLL(None).fflush(None)
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
 
 
 # -- commands on the database (Django is imported inside them only) -----------------------------------
@@ -336,19 +320,22 @@ def select(
     from accord.cli.context import acting_user, django_ready, out, user_errors
 
     django_ready()
-    _silence_highs_banner()
+    from accord.engine.native_output import native_output_to_stderr
     from accord.portfolio import planning, services
 
     with user_errors():
         actor = acting_user(token)
         chosen = _budget_scenario(actor, scenario)
-        selection = services.save_selection(actor=actor, budget_scenario=chosen, budget=budget)
-        result = planning.answer(planning.build_plan(actor, chosen), selection.budget)
-        decision = services.approve_selection(actor=actor, selection=selection, note=note) if approve else None
+        with native_output_to_stderr():
+            selection = services.save_selection(actor=actor, budget_scenario=chosen, budget=budget)
+            result = planning.answer(planning.build_plan(actor, chosen), selection.budget)
+        if approve:
+            selection = services.approve_selection(actor=actor, selection=selection, note=note)
+        decision = selection.decision
     if as_json:
         doc = result.as_dict()
         doc.update(selection_id=selection.pk, decision_id=decision.pk if decision else None,
-                   frontier=selection.frontier)
+                   status=selection.status, signoff_id=selection.signoff_id, frontier=selection.frontier)
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return
     table = Table(title=f"Best set for {selection.budget:,.0f} over {chosen.horizon_years} years ({chosen.name})")
@@ -363,4 +350,6 @@ def select(
               f" | risk reduction {selection.risk_reduction:,.0f} a year | gap {gap} | selection #{selection.pk}",
               highlight=False)
     if decision is not None:
-        out.print(f"[green]✔[/] approved: decision #{decision.pk}: {decision.decision}", highlight=False)
+        out.print(f"[green]✔[/] approved: decision #{decision.pk}: {decision.outcome}", highlight=False)
+    elif approve:
+        out.print(f"your approval is recorded (sign-off #{selection.signoff_id}); it needs the other leader's too")

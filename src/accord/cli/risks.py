@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
 from rich.table import Table
 
-from accord.engine.fair import InvalidScenario, SimulationResult, simulate_file
-from accord.engine.fair.stats import SeriesStats
+if TYPE_CHECKING:  # the engine (numpy, scipy) is imported by the commands that run it: `--help` stays fast
+    from accord.engine.fair import SimulationResult
+    from accord.engine.fair.stats import SeriesStats
 
 app = typer.Typer(help="Quantified risk: Open FAIR Monte Carlo simulation.", no_args_is_help=True)
 
@@ -28,6 +28,10 @@ def risks() -> None:
 
 
 def _load(path: Path) -> Any:
+    import yaml
+
+    from accord.engine.fair import InvalidScenario
+
     if not path.is_file():
         raise InvalidScenario(str(path), "no such file")
     if path.stat().st_size > MAX_FILE_BYTES:
@@ -160,6 +164,8 @@ def simulate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
 ) -> None:
     """Simulate the scenarios of FILE: annual loss statistics, loss exceedance curves, controls."""
+    from accord.engine.fair import InvalidScenario, simulate_file
+
     err = Console(stderr=True)
     try:
         if model is not None and model not in ("event", "rate"):

@@ -21,7 +21,14 @@ def serve(
 
     call_command("collectstatic", interactive=False, verbosity=0)
     from accord.config.wsgi import application  # after collectstatic: WhiteNoise indexes the folder at start
+    from accord.jobs.queue import start_consumer_threads
+
+    embedded: int = settings.JOBS["embedded_workers"]
+    if embedded:
+        start_consumer_threads(embedded, periodic=True)
+        out.print(f"{embedded} job worker thread(s) run inside this server (ACCORD_EMBEDDED_WORKERS)")
     out.print(f"Accord is serving on [bold]http://{host}:{port}/[/] (press Ctrl+C to stop)")
     if settings.IS_DEVELOPMENT:
         out.print("[yellow]development mode[/]: the secret key is the development default; do not expose this server.")
     waitress_serve(application, host=host, port=port, threads=threads, ident="accord")
+

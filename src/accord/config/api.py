@@ -12,6 +12,10 @@ from accord.accounts.api import router as accounts_router
 from accord.core.api import router as audit_router
 from accord.core.api_auth import CsrfFailed
 from accord.core.errors import NotAllowed, NotFound, ValidationFailed
+from accord.desk.api import router as desk_router
+from accord.governance.api import router as governance_router
+from accord.jobs.api import router as jobs_router
+from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
 from accord.patching.api import router as patching_router
 from accord.portfolio.api import router as portfolio_router
@@ -35,6 +39,10 @@ api.add_router("/risks", risks_router)
 api.add_router("/vulns", vulns_router)
 api.add_router("/patching", patching_router)
 api.add_router("/portfolio", portfolio_router)
+api.add_router("/governance", governance_router)
+api.add_router("/notifications", notifications_router)
+api.add_router("/jobs", jobs_router)
+api.add_router("/desk", desk_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, problems: list | None = None) -> HttpResponse:

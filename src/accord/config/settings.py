@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "accord.vulns",
     "accord.patching",
     "accord.portfolio",
+    "accord.governance",
+    "accord.notifications",
+    "accord.jobs",
+    "accord.desk",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accord.core.middleware.LoginRequiredMiddleware",
+    "accord.core.middleware.ServiceRefusalsMiddleware",
 ]
 
 ROOT_URLCONF = "accord.config.urls"
@@ -81,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accord.core.context_processors.navigation",
                 "accord.risks.context_processors.currency",
+                "accord.notifications.context_processors.inbox",
             ],
         },
     },
@@ -123,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed-login throttle: this many failures for one username or one address inside the window
@@ -162,6 +168,55 @@ STORAGES = {
 # In development and tests the files are served straight from the apps, no collectstatic needed.
 WHITENOISE_USE_FINDERS = IS_DEVELOPMENT or DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background work (accord.jobs): Huey on Redis when ACCORD_REDIS_URL is set (run `accord worker`
+# on as many machines as needed), else on a SQLite file beside the database with consumer threads
+# inside `accord serve` (ACCORD_EMBEDDED_WORKERS, 2 by default without Redis, 0 with it).
+REDIS_URL = os.environ.get("ACCORD_REDIS_URL", "").strip()
+JOBS: dict[str, Any] = {
+    "redis_url": REDIS_URL,
+    "sqlite_path": str(VAR_DIR / "jobs.sqlite3"),
+    "immediate": ENVIRONMENT == "test",  # tests run each task when it is enqueued, in the caller's thread
+    "embedded_workers": env_int("ACCORD_EMBEDDED_WORKERS", default=0 if REDIS_URL else 2),
+}
+# Job progress and cached aggregates live in the cache: the process's memory when the workers run
+# inside `accord serve`, Redis when they run elsewhere, so every process sees the same progress.
+CACHES: dict[str, Any] = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+
+# Email (notifications): ACCORD_EMAIL_URL as smtp://user:password@host:port (smtps:// for TLS,
+# `?starttls=1`), console:// (printed; the default in development) or "" (no email).
+EMAIL_URL = os.environ.get("ACCORD_EMAIL_URL", "console://" if IS_DEVELOPMENT else "").strip()
+DEFAULT_FROM_EMAIL = os.environ.get("ACCORD_EMAIL_FROM", "accord@localhost")
+ACCORD_BASE_URL = os.environ.get("ACCORD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def _email_from_url(url: str) -> dict[str, Any]:
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    if not url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in ("smtp", "smtps"):
+        raise ImproperlyConfigured(f"ACCORD_EMAIL_URL: use smtp://, smtps:// or console://, not {parts.scheme}://")
+    query = parse_qs(parts.query)
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname or "localhost",
+        "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": query.get("starttls", ["0"])[0] in ("1", "true", "yes"),
+        "EMAIL_TIMEOUT": 20,
+    }
+
+
+globals().update(_email_from_url(EMAIL_URL))
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,10 @@ urlpatterns = [
     path("vulns/", include("accord.vulns.urls")),
     path("patching/", include("accord.patching.urls")),
     path("portfolio/", include("accord.portfolio.urls")),
+    path("", include("accord.governance.urls")),
+    path("", include("accord.notifications.urls")),
+    path("jobs/", include("accord.jobs.urls")),
+    path("", include("accord.desk.urls")),
     path("", include("accord.core.urls")),
 ]
 

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import matplotlib
 
@@ -21,6 +22,12 @@ from matplotlib.figure import Figure
 
 PALETTE = {"ink": "#1d2433", "muted": "#667085", "accent": "#1f5fbf", "bad": "#b42318", "ok": "#1e7b4a",
            "warn": "#b54708", "soft": "#e8f0fc", "line": "#e3e6ec"}
+
+
+# Labels are people's text (service names, titles): never matplotlib's math syntax. With it on, a
+# service called "$x$ cash" is typeset and an unbalanced "$" raises and fails the whole page.
+PLAIN_TEXT: dict[Any, Any] = {"text.parse_math": False, "text.usetex": False}
+matplotlib.rcParams.update(PLAIN_TEXT)
 
 
 @dataclass
@@ -41,7 +48,8 @@ def _style(ax: Axes) -> None:
 @contextmanager
 def chart(*, width: float = 7.0, height: float = 3.6, title: str = "") -> Iterator[tuple[Figure, Axes, Chart]]:
     """Draw on (fig, ax); on exit the result's `.svg` holds the picture as an inline <svg> element."""
-    fig, ax = plt.subplots(figsize=(width, height))
+    with plt.rc_context(PLAIN_TEXT):
+        fig, ax = plt.subplots(figsize=(width, height))
     result = Chart()
     try:
         _style(ax)

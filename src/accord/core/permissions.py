@@ -106,6 +106,16 @@ class HasCapabilities(Protocol):
     def capabilities(self) -> frozenset[str]: ...
 
 
+class Actor(HasCapabilities, Protocol):
+    """The acting user every service takes: who they are, their roles and what those allow."""
+
+    pk: int
+    username: str
+
+    @property
+    def role_names(self) -> frozenset[str]: ...
+
+
 def can(actor: HasCapabilities | None, capability: str) -> bool:
     if capability not in CAPABILITY_HELP:
         raise ValueError(f"unknown capability {capability!r}")
@@ -116,3 +126,11 @@ def require(actor: HasCapabilities | None, capability: str) -> None:
     """Refuse with NotAllowed unless the acting user holds the capability."""
     if not can(actor, capability):
         raise NotAllowed(capability)
+
+
+class ScheduledReader:
+    """What scheduled work reads as when it tells people about the state of things (the daily KEV
+    digest): every area's read capability and nothing else. Writes take the system user instead."""
+
+    is_active = True
+    capabilities = READ_EVERYTHING

@@ -4,7 +4,6 @@ from accord.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("areas/<slug:key>/", views.area, name="area"),
     path("audit/", views.audit_trail, name="audit"),
     path("audit/verify/", views.audit_verify, name="audit_verify"),

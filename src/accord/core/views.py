@@ -1,4 +1,4 @@
-"""Home, product areas not landed yet, the audit trail, and a health check."""
+"""Product areas not landed yet, the audit trail, and a health check."""
 
 from __future__ import annotations
 
@@ -11,17 +11,10 @@ from django.utils.dateparse import parse_date
 from accord.core.navigation import AREAS_BY_KEY
 from accord.core.selectors import AuditFilter, audit_events_visible_to, audit_object_types, verify_audit_chain
 from accord.core.web import capability_required, is_partial, paginate, viewer
-from accord.org.selectors import org_overview
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = viewer(request)
-    overview = org_overview(user) if "org.read" in user.capabilities else None
-    return render(request, "core/home.html", {"overview": overview})
 
 
 def area(request: HttpRequest, key: str) -> HttpResponse:

@@ -111,11 +111,12 @@ def build_organisation(context: DemoContext) -> str:
     actor = context.admin
     teams = {name: org.create_team(actor=actor, name=name, description=desc) for name, desc in TEAMS}
 
-    people = []
+    people, account_people = [], {}
     for account in DEMO_ACCOUNTS:
-        people.append(org.create_person(actor=actor, name=account.display_name, job_title=account.job_title,
-                                        team=teams[account.team], email=f"{account.username}@meridian-freight.example",
-                                        user=context.users[account.username]))
+        account_people[account.username] = org.create_person(
+            actor=actor, name=account.display_name, job_title=account.job_title, team=teams[account.team],
+            email=f"{account.username}@meridian-freight.example", user=context.users[account.username])
+        people.append(account_people[account.username])
     owners = {}
     used_names = {p.name for p in people}
     for team_name in [t for t, _ in TEAMS if t not in {"Board"}]:
@@ -135,7 +136,9 @@ def build_organisation(context: DemoContext) -> str:
     asset_count = 0
     for spec in SERVICES:
         service = org.create_business_service(
-            actor=actor, name=spec.name, description=spec.description, owner=owners[spec.team],
+            actor=actor, name=spec.name, description=spec.description,
+            # The demo's project owner owns the portal, so their desk has something on it.
+            owner=account_people["owner"] if spec.prefix == "portal" else owners[spec.team],
             criticality_tier=spec.tier, downtime_cost_per_hour=Decimal(spec.downtime_per_hour),
             mission_impact=spec.impact,
             loss_if_compromised=None if spec.loss_if_compromised is None else Decimal(spec.loss_if_compromised),

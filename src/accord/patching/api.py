@@ -215,7 +215,10 @@ def choose_point(request: HttpRequest, plan_id: DbId, payload: ChooseIn) -> Any:
 @router.post("/plans/{plan_id}/sign", response={201: SignatureOut, **REFUSALS}, auth=SIGN)
 def sign_plan(request: HttpRequest, plan_id: DbId, payload: SignIn) -> Any:
     actor = acting_user(request)
-    return Status(201, services.sign_plan(actor=actor, plan=selectors.plan_by_id(actor, plan_id), role=payload.role))
+    plan = selectors.plan_by_id(actor, plan_id)
+    signoff = services.sign_plan(actor=actor, plan=plan, role=payload.role)
+    mine = [s for s in selectors.signatures_of(actor, plan) if s.signoff_id == signoff.pk and s.user.pk == actor.pk]
+    return Status(201, mine[-1])
 
 
 @router.post("/plans/{plan_id}/void", response={200: PlanSummaryOut, **REFUSALS}, auth=WRITE)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accord.cli.patch import _stdout_to_stderr
+from accord.engine.native_output import native_output_to_stderr
 from accord.org import selectors as org_selectors
 from accord.patching import services
 
@@ -53,7 +53,7 @@ def build_patching(context: Any) -> str:
         members = [a for a in org_selectors.assets_visible_to(actor).filter(hostname__startswith=prefix)
                    if a.environment == "production"]
         services.create_cluster(actor=actor, name=name, max_down=max_down, members=members)
-    with _stdout_to_stderr():  # HiGHS prints its banner on stdout, which carries the demo's summary
+    with native_output_to_stderr():  # HiGHS prints its banner on stdout, which carries the demo's summary
         plan = services.generate_plan(actor=actor, horizon_days=WEEKS * 7, time_limit=5.0, frontier_points=5)
     return (f"{windows} maintenance windows, 1 freeze, {len(CLUSTERS)} clusters, proposed patch plan #{plan.pk} "
             f"({len(plan.jobs)} jobs)")

@@ -15,11 +15,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 
 from accord.core import clock
 from accord.core.models import TimestampedModel
-from accord.engine.patching.recurrence import expand_rrule
+from accord.engine.patching.recurrence import describe, expand_rrule
 from accord.org.models import Asset, BusinessService
 
 MAX_WINDOW_MINUTES = 1440
@@ -54,6 +53,15 @@ class MaintenanceWindow(TimestampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def recurrence_in_words(self) -> str:
+        """"every Saturday at 22:00, 13 times", in the organisation's time zone."""
+        from django.utils import timezone
+
+        from accord.core import clock
+
+        return describe(self.rrule, timezone.localtime(self.start, clock.zone()))
 
     def clean(self) -> None:
         problems: dict[str, str] = {}
@@ -158,6 +166,8 @@ class ExposureAssumptions(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    signoff = models.ForeignKey("governance.SignOff", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text="The CISO's and the CIO's approvals of this set.")
 
     FACTORS = ("reach_internet", "reach_internal", "reach_isolated", "kev_floor", "prior_none", "prior_public",
                "prior_active", "non_production_factor", "unvalued_host_loss", "breach_penalty")
@@ -209,31 +219,10 @@ class PatchPlan(models.Model):
 
 
 class SignRole(models.TextChoices):
+    """The roles that sign a patch plan (one each, two different people)."""
+
     CIO = "cio", "CIO"
     CISO = "ciso", "CISO"
-
-
-class PlanSignature(models.Model):
-    """A signature; voided (kept, with the reason) when the plan changes after it was given."""
-
-    plan = models.ForeignKey(PatchPlan, on_delete=models.CASCADE, related_name="signatures")
-    role = models.CharField(max_length=4, choices=SignRole.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField()
-    # What was signed: the chosen point at signing time.
-    chosen_point = models.IntegerField(null=True, blank=True)
-    voided_at = models.DateTimeField(null=True, blank=True)
-    void_reason = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["signed_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "role"], condition=Q(voided_at__isnull=True),
-                                    name="one_live_signature_per_role"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_role_display()} signature of plan #{self.plan_id} by {self.user}"
 
 
 class PlanItem(models.Model):
@@ -304,6 +293,8 @@ class EmergencyChange(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     justification = models.TextField(blank=True)
+    signoff = models.ForeignKey("governance.SignOff", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text="The decision asked of the CIO or the CISO.")
 
     class Meta:
         ordering = ["change_by", "id"]

@@ -8,12 +8,14 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from accord.core import clock
 from accord.core.errors import NotFound, ValidationFailed
 from accord.core.permissions import HasCapabilities, require
 from accord.engine.patching.explain import why_deferred, why_late
 from accord.engine.patching.model import Instance, Job
+from accord.governance.selectors import history_for, latest_for, open_slot_indexes
 from accord.patching.exposure import assumptions_in_force
 from accord.patching.models import (
     EMERGENCY_GROUPS,
@@ -25,7 +27,6 @@ from accord.patching.models import (
     MaintenanceWindow,
     PatchPlan,
     PlanItem,
-    PlanSignature,
     PlanStatus,
 )
 from accord.patching.planning import due_moment, instance_of
@@ -83,19 +84,53 @@ def plan_by_id(viewer: HasCapabilities, plan_id: int) -> PatchPlan:
     return plan
 
 
-def current_plan(viewer: HasCapabilities) -> PatchPlan | None:
-    """The agreed plan in force, else the open proposal."""
-    require(viewer, READ)
+def current_plan(viewer: HasCapabilities, *, summary_only: bool = False) -> PatchPlan | None:
+    """The agreed plan in force, else the open proposal. `summary_only` leaves its large stored instance,
+    jobs and solver report unread until used (what the desk needs)."""
     for status in (PlanStatus.AGREED, PlanStatus.PROPOSED):
-        plan = PatchPlan.objects.filter(status=status).order_by("-created_at", "-id").first()
+        plan = plans_visible_to(viewer, status=status).order_by("-created_at", "-id").first()
         if plan is not None:
-            return plan_by_id(viewer, plan.pk)
+            return plan if summary_only else plan_by_id(viewer, plan.pk)
     return None
 
 
-def signatures_of(viewer: HasCapabilities, plan: PatchPlan) -> QuerySet[PlanSignature]:
+@dataclass(frozen=True)
+class Signature:
+    """A CIO's or CISO's signature on a plan, from its sign-offs (voided ones included)."""
+
+    role: str
+    user: Any
+    signed_at: datetime
+    chosen_point: int | None
+    voided_at: datetime | None
+    void_reason: str
+    signoff_id: int
+
+    def get_role_display(self) -> str:
+        return self.role.upper()
+
+
+def signatures_of(viewer: HasCapabilities, plan: PatchPlan) -> list[Signature]:
+    """Every signature given on the plan, in order, each with whether its sign-off still stands."""
     require(viewer, READ)
-    return plan.signatures.select_related("user").order_by("signed_at", "id")
+    signatures = []
+    for signoff in history_for(plan, "patch_plan"):
+        voided = signoff.status in ("voided", "withdrawn", "expired")
+        for approval in signoff.approvals.all():
+            if approval.approved:
+                signatures.append(Signature(approval.role, approval.user, approval.at,
+                                            signoff.figures.get("chosen_point"),
+                                            signoff.closed_at if voided else None,
+                                            signoff.close_reason if voided else "", signoff.pk))
+    return signatures
+
+
+def open_signature_roles(plan: PatchPlan) -> list[str]:
+    """The roles whose signature the plan's standing sign-off still needs."""
+    signoff = latest_for(plan, "patch_plan")
+    if signoff is None or not signoff.is_open:
+        return []
+    return sorted({role for k in open_slot_indexes(signoff) for role in signoff.slots[k]})
 
 
 def items_of(viewer: HasCapabilities, plan: PatchPlan) -> QuerySet[PlanItem]:
@@ -209,6 +244,29 @@ def calendar(viewer: HasCapabilities, plan: PatchPlan, *, only_used: bool = Fals
         row.downtime_cost = sum(instance.asset_by_id[h].reboot_cost for h in rebooted if h in instance.asset_by_id)
     ordered = sorted(rows.values(), key=lambda r: (r.start, r.name))
     return [r for r in ordered if r.items] if only_used else ordered
+
+
+@dataclass(frozen=True)
+class UpcomingWindow:
+    name: str
+    start: datetime
+    changes: int
+    reboots: int
+
+
+def next_window_of(viewer: HasCapabilities, plan: PatchPlan) -> UpcomingWindow | None:
+    """The plan's next window occurrence with changes in it, from now on (what operations prepare for);
+    read from the stored plan without rebuilding the solver's instance, unlike `calendar`."""
+    now = timezone.now()
+    used = set(items_of(viewer, plan).exclude(window_key="").values_list("window_key", flat=True).distinct())
+    ahead = sorted((datetime.fromisoformat(info["start"]), key) for key, info in plan.windows.items()
+                   if key in used and datetime.fromisoformat(info["end"]) > now)
+    if not ahead:
+        return None
+    start, key = ahead[0]
+    items = items_of(viewer, plan).filter(window_key=key)
+    return UpcomingWindow(plan.windows[key]["name"], timezone.localtime(start, clock.zone()), items.count(),
+                          items.filter(reboot=True).values("hostname").distinct().count())
 
 
 # Difference from the greedy plan -----------------------------------------------------------------

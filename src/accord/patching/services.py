@@ -18,17 +18,20 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accord.core import audit
+from accord.core import audit, money
 from accord.core.crud import create_row, update_row, validate
-from accord.core.dual_control import check_confirmer, proposing_role
-from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import require
+from accord.core.errors import NotAllowed, Problem, ValidationFailed
+from accord.core.permissions import Actor, require
 from accord.engine.patching import ENGINE_VERSION
 from accord.engine.patching.emergency import propose_emergencies
 from accord.engine.patching.model import Instance
 from accord.engine.patching.plan import plan_instance
 from accord.engine.patching.planner import SolveOptions
 from accord.engine.patching.report import report_to_json
+from accord.governance import services as governance
+from accord.governance.models import SignOff, SignOffStatus
+from accord.notifications.models import Event
+from accord.notifications.services import notify
 from accord.org.models import Asset
 from accord.patching.exposure import assumptions_in_force
 from accord.patching.models import (
@@ -42,13 +45,13 @@ from accord.patching.models import (
     MaintenanceWindow,
     PatchPlan,
     PlanItem,
-    PlanSignature,
     PlanStatus,
     SignRole,
 )
 from accord.patching.planning import assignment_of, build_inputs, instance_of, planning_start
 
 WRITE, SIGN = "patch.write", "patch.sign"
+SIGNOFF_KIND, EMERGENCY_KIND, ASSUMPTIONS_KIND = "patch_plan", "emergency_change", "exposure_assumptions"
 MAX_HORIZON_DAYS = 366
 MAX_FRONTIER_POINTS = 20
 MAX_TIME_LIMIT = 600.0
@@ -149,7 +152,8 @@ def delete_cluster(*, actor: Any, cluster: Cluster) -> None:
 
 # Plans -------------------------------------------------------------------------------------------
 
-def _check_plan_options(horizon_days: Any, disruption_budget: Any, time_limit: Any, frontier_points: Any) -> None:
+def check_plan_options(*, horizon_days: Any, disruption_budget: Any, time_limit: Any, frontier_points: Any) -> None:
+    """Refuse bad options with every field named (before a job is queued for them, too)."""
     problems = []
     if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or not 1 <= horizon_days <= MAX_HORIZON_DAYS:
         problems.append(Problem("horizon_days", f"must be a whole number of days from 1 to {MAX_HORIZON_DAYS}"))
@@ -175,7 +179,8 @@ def generate_plan(*, actor: Any, horizon_days: int = 90, disruption_budget: floa
     proposals and the audit rows are written in one transaction afterwards.
     """
     require(actor, WRITE)
-    _check_plan_options(horizon_days, disruption_budget, time_limit, frontier_points)
+    check_plan_options(horizon_days=horizon_days, disruption_budget=disruption_budget, time_limit=time_limit,
+                       frontier_points=frontier_points)
     begin = start or planning_start()
     inputs = build_inputs(actor, start=begin, horizon_days=horizon_days, budget=disruption_budget)
     started = time.perf_counter()
@@ -192,7 +197,8 @@ def generate_plan(*, actor: Any, horizon_days: int = 90, disruption_budget: floa
             created_by=actor, created_at=timezone.now(), currency=inputs.instance.currency,
             assumptions=inputs.assumptions if inputs.assumptions.pk else None,
         )
-        _write_schedule(plan, inputs.instance)
+        _write_schedule(actor, plan, inputs.instance)
+        _ask_for_signatures(actor, plan)
         audit.record(actor, "patchplan.generated", plan, after={
             "horizon_days": horizon_days, "disruption_budget": disruption_budget, "jobs": len(inputs.jobs),
             "inputs_hash": plan.inputs_hash, "engine_version": ENGINE_VERSION, "currency": plan.currency,
@@ -209,7 +215,7 @@ def service_of(plan: PatchPlan, job_id: str) -> str:
     return str(plan.jobs.get(job_id, {}).get("service", ""))
 
 
-def _write_schedule(plan: PatchPlan, instance: Instance) -> None:
+def _write_schedule(actor: Actor, plan: PatchPlan, instance: Instance) -> None:
     """(Re)write the chosen point's items and its still-undecided emergency proposals."""
     assignment = assignment_of(plan)
     windows = instance.window_by_id
@@ -228,15 +234,23 @@ def _write_schedule(plan: PatchPlan, instance: Instance) -> None:
             findings=info["findings"],
         ))
     PlanItem.objects.bulk_create(items, batch_size=1000)
-    plan.emergencies.filter(status=EmergencyStatus.PROPOSED).delete()
+    undecided = list(plan.emergencies.filter(status=EmergencyStatus.PROPOSED).select_related("signoff"))
+    for old in undecided:
+        if old.signoff is not None:
+            governance.void(actor=actor, signoff=old.signoff, reason="the plan's schedule changed")
+    plan.emergencies.filter(pk__in=[e.pk for e in undecided]).delete()
     decided = set(plan.emergencies.values_list("job_id", flat=True))
-    EmergencyChange.objects.bulk_create([
+    created = EmergencyChange.objects.bulk_create([
         EmergencyChange(plan=plan, job_id=change.job, hostname=change.asset, service_name=service_of(plan, change.job),
                         action=plan.jobs[change.job]["action"][:300], due=change.due, change_by=change.change_by,
                         work_minutes=change.work_minutes, downtime_cost=change.downtime_cost,
                         exposure_avoided=change.exposure_avoided, reason=change.reason[:300])
         for change in propose_emergencies(instance, assignment) if change.job not in decided
     ])
+    for emergency in created:
+        _ask_for_decision(actor, emergency)
+    if created:
+        _announce_emergencies(plan, len(created))
 
 
 def _set_status(actor: Any, plan: PatchPlan, status: str, reason: str) -> None:
@@ -246,15 +260,58 @@ def _set_status(actor: Any, plan: PatchPlan, status: str, reason: str) -> None:
     audit.record(actor, f"patchplan.{status}", plan, before=before, after={"status": status, "reason": reason})
 
 
-def _void_signatures(actor: Any, plan: PatchPlan, reason: str) -> int:
-    live = list(plan.signatures.filter(voided_at__isnull=True).select_related("user"))
-    now = timezone.now()
-    for signature in live:
-        signature.voided_at, signature.void_reason = now, reason[:300]
-        signature.save(update_fields=["voided_at", "void_reason"])
-        audit.record(actor, "plansignature.voided", signature,
-                     before={"role": signature.role, "user": signature.user.username}, after={"reason": reason})
-    return len(live)
+def _signed_inputs(plan: PatchPlan) -> dict[str, Any]:
+    """What the CIO and the CISO sign: the plan's inputs and the point whose schedule it shows."""
+    return {"plan": plan.pk, "inputs_hash": plan.inputs_hash, "chosen_point": plan.chosen_point}
+
+
+def _signature_summary(plan: PatchPlan) -> tuple[str, dict[str, Any]]:
+    point = plan.result["frontier"][plan.chosen_point or 0]
+    figures = {k: point[k] for k in ("exposure", "disruption_cost", "sla_breaches")}
+    cash = {k: money.full(figures[k], plan.currency) for k in ("exposure", "disruption_cost")}
+    summary = (f"Patch plan #{plan.pk}, point {(plan.chosen_point or 0) + 1} ({point['label']}): expected loss "
+               f"{cash['exposure']} and downtime {cash['disruption_cost']} over {plan.horizon_days} days, "
+               f"{figures['sla_breaches']} SLA breaches.")
+    return summary, {**figures, "currency": plan.currency, "chosen_point": plan.chosen_point}
+
+
+def _ask_for_signatures(actor: Actor, plan: PatchPlan) -> None:
+    """A sign-off by the CIO and the CISO, two different people, on the plan as it now stands."""
+    if any(s.inputs_hash == governance.inputs_digest(_signed_inputs(plan))
+           for s in governance.standing_for(plan, SIGNOFF_KIND)):
+        return
+    summary, figures = _signature_summary(plan)
+    governance.request_signoff(actor=actor, kind=SIGNOFF_KIND, subject=plan, inputs=_signed_inputs(plan),
+                               slots=[[SignRole.CIO], [SignRole.CISO]], summary=summary, figures=figures,
+                               url=f"/patching/plans/{plan.pk}/")
+
+
+def current_signoff(plan: PatchPlan) -> SignOff | None:
+    standing = governance.standing_for(plan, SIGNOFF_KIND)
+    return standing[0] if standing else None
+
+
+def _ask_for_decision(actor: Actor, emergency: EmergencyChange) -> None:
+    """One decider, the CIO or the CISO; announced once per plan, not once per change."""
+    signoff = governance.request_signoff(
+        actor=actor, kind=EMERGENCY_KIND, subject=emergency,
+        inputs={"job": emergency.job_id, "change_by": emergency.change_by, "downtime_cost": emergency.downtime_cost},
+        slots=[[SignRole.CIO, SignRole.CISO]], url=f"/patching/plans/{emergency.plan_id}/#emergencies",
+        summary=f"Emergency change on {emergency.hostname} by {emergency.change_by:%Y-%m-%d %H:%M}: "
+                f"{emergency.action[:120]}", announce=False,
+        figures={"downtime_cost": emergency.downtime_cost, "exposure_avoided": emergency.exposure_avoided})
+    emergency.signoff = signoff
+    emergency.save(update_fields=["signoff"])
+
+
+def _announce_emergencies(plan: PatchPlan, count: int) -> None:
+    from accord.accounts.selectors import holders_of
+
+    notify(event=Event.EMERGENCY_PROPOSED, recipients=holders_of({SignRole.CIO, SignRole.CISO}),
+           title=f"{count} emergency change{'s' if count != 1 else ''} proposed in patch plan #{plan.pk}",
+           body="KEV or SSVC act jobs the plan cannot finish by their due date inside a window: each needs a "
+                "decision before the plan can be signed.", url=f"/patching/plans/{plan.pk}/#emergencies",
+           payload={"plan": plan.pk, "emergencies": count})
 
 
 def _lock(plan: PatchPlan) -> PatchPlan:
@@ -282,28 +339,14 @@ def choose_point(*, actor: Any, plan: PatchPlan, point: int) -> PatchPlan:
     before = {"chosen_point": plan.chosen_point}
     plan.chosen_point = point
     plan.save(update_fields=["chosen_point"])
-    _write_schedule(plan, instance_of(plan))
+    _write_schedule(actor, plan, instance_of(plan))
     audit.record(actor, "patchplan.point_chosen", plan, before=before, after={"chosen_point": point})
     reason = f"the plan changed after signing (point {point} chosen)"
-    _void_signatures(actor, plan, reason)
+    governance.void_changed(actor=actor, subject=plan, inputs=_signed_inputs(plan), reason=reason)
     if plan.status == PlanStatus.AGREED:
         _set_status(actor, plan, PlanStatus.PROPOSED, reason)
+    _ask_for_signatures(actor, plan)
     return plan
-
-
-def _signing_role(actor: Any, role: str | None) -> str:
-    held = set(getattr(actor, "role_names", ())) & set(SignRole.values)
-    if not held:
-        raise ValidationFailed.field("role", "only the CIO or the CISO signs a patch plan")
-    if role is None:
-        if len(held) > 1:
-            raise ValidationFailed.field("role", "you hold both the CIO and the CISO roles: say which one you sign as")
-        return held.pop()
-    if role not in SignRole.values:
-        raise ValidationFailed.field("role", f"must be one of {', '.join(SignRole.values)}")
-    if role not in held:
-        raise ValidationFailed.field("role", f"you do not hold the {role.upper()} role")
-    return role
 
 
 def _refuse_while_emergencies_undecided(plan: PatchPlan) -> None:
@@ -319,28 +362,25 @@ def _refuse_while_emergencies_undecided(plan: PatchPlan) -> None:
 
 
 @transaction.atomic
-def sign_plan(*, actor: Any, plan: PatchPlan, role: str | None = None) -> PlanSignature:
-    """Sign as the CIO or the CISO. Both signatures, by two different people, agree the plan."""
+def sign_plan(*, actor: Actor, plan: PatchPlan, role: str | None = None) -> SignOff:
+    """Sign as the CIO or the CISO. Both signatures, by two different people, agree the plan; the
+    plan agreed before it is superseded."""
     require(actor, SIGN)
     plan = _lock(plan)
     _refuse_unless_open(plan, PlanStatus.PROPOSED)
-    role = _signing_role(actor, role)
+    if role is not None and role not in SignRole.values:
+        raise ValidationFailed.field("role", f"must be one of {', '.join(SignRole.values)}")
     _refuse_while_emergencies_undecided(plan)
-    live = {s.role: s for s in plan.signatures.filter(voided_at__isnull=True).select_related("user")}
-    if role in live:
-        raise ValidationFailed.field("role", f"already signed as {role.upper()} by {live[role].user}")
-    if any(s.user_id == actor.pk for s in live.values()):
-        raise ValidationFailed.field("user", "the CIO and the CISO signatures must come from two different people")
-    signature = PlanSignature.objects.create(plan=plan, role=role, user=actor, signed_at=timezone.now(),
-                                             chosen_point=plan.chosen_point)
-    audit.record(actor, "plansignature.signed", signature,
-                 after={"plan": plan.pk, "role": role, "chosen_point": plan.chosen_point,
-                        "inputs_hash": plan.inputs_hash})
-    if len(live) + 1 == len(SignRole.values):
+    _ask_for_signatures(actor, plan)  # a plan made before sign-offs were governance's gets one now
+    standing = current_signoff(plan)
+    if standing is None:  # (asked for just above, unless the plan's inputs failed validation)
+        raise ValidationFailed.field("status", "this plan has no open sign-off")
+    signoff = governance.approve(actor=actor, signoff=standing, role=role)
+    if signoff.status == SignOffStatus.GRANTED:
         for earlier in PatchPlan.objects.filter(status=PlanStatus.AGREED).exclude(pk=plan.pk):
             _set_status(actor, earlier, PlanStatus.SUPERSEDED, f"plan #{plan.pk} was agreed after it")
         _set_status(actor, plan, PlanStatus.AGREED, "signed by the CIO and the CISO")
-    return signature
+    return signoff
 
 
 @transaction.atomic
@@ -351,16 +391,25 @@ def void_plan(*, actor: Any, plan: PatchPlan, reason: str) -> PatchPlan:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed.field("reason", "say why the plan is withdrawn")
-    _void_signatures(actor, plan, f"plan withdrawn: {reason}")
+    for signoff in governance.standing_for(plan):
+        governance.void(actor=actor, signoff=signoff, reason=f"plan withdrawn: {reason}")
     _set_status(actor, plan, PlanStatus.VOID, reason)
     return plan
 
 
 # Emergency changes -------------------------------------------------------------------------------
 
-def _decide(actor: Any, emergency: EmergencyChange, approve: bool, justification: str, group: str = "") -> None:
+def _decide(actor: Actor, emergency: EmergencyChange, approve: bool, justification: str, group: str = "") -> None:
+    if emergency.signoff is None:  # proposed before decisions were governance's
+        _ask_for_decision(actor, emergency)
+    assert emergency.signoff is not None  # noqa: S101 - just asked for
+    comment = justification or (f"approved with the group {group}" if group else "approved")
+    if approve:
+        governance.approve(actor=actor, signoff=emergency.signoff, comment=comment)
+    else:
+        governance.reject(actor=actor, signoff=emergency.signoff, comment=comment)
     emergency.status = EmergencyStatus.APPROVED if approve else EmergencyStatus.REJECTED
-    emergency.decided_by, emergency.decided_at, emergency.justification = actor, timezone.now(), justification
+    emergency.decided_by_id, emergency.decided_at, emergency.justification = actor.pk, timezone.now(), justification
     emergency.save(update_fields=["status", "decided_by", "decided_at", "justification"])
     audit.record(actor, f"emergencychange.{emergency.status}", emergency, before={"status": "proposed"},
                  after={"status": emergency.status, "justification": justification, "plan": emergency.plan_id,
@@ -382,7 +431,7 @@ def _check_decision(plan: PatchPlan, approve: bool, justification: str) -> str:
 def decide_emergency(*, actor: Any, emergency: EmergencyChange, approve: bool, justification: str = "") -> EmergencyChange:
     """Approve or reject an out-of-window change: an explicit decision by the CIO or the CISO."""
     require(actor, SIGN)
-    emergency = EmergencyChange.objects.select_for_update().select_related("plan").get(pk=emergency.pk)
+    emergency = EmergencyChange.objects.select_for_update().select_related("plan", "signoff").get(pk=emergency.pk)
     if emergency.status != EmergencyStatus.PROPOSED:
         raise ValidationFailed.field("status", f"already {emergency.status} by {emergency.decided_by}")
     justification = _check_decision(emergency.plan, approve, justification)
@@ -401,8 +450,8 @@ def decide_emergency_group(*, actor: Any, plan: PatchPlan, by: str, key: str, ap
         raise ValidationFailed.field("by", f"must be one of {', '.join(EMERGENCY_GROUPS)}")
     plan = _lock(plan)
     justification = _check_decision(plan, approve, justification)
-    group = list(plan.emergencies.select_for_update().filter(status=EmergencyStatus.PROPOSED,
-                                                             **{EMERGENCY_GROUPS[by]: key}))
+    group = list(plan.emergencies.select_for_update().select_related("signoff").filter(
+        status=EmergencyStatus.PROPOSED, **{EMERGENCY_GROUPS[by]: key}))
     if not group:
         raise ValidationFailed.field("key", f"no undecided emergency change of plan #{plan.pk} has {by} {key!r}")
     for emergency in group:
@@ -428,47 +477,63 @@ def window_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 # Exposure assumptions: proposed by the CISO or the CIO, in force when the other one confirms -----
 
-def _pending_assumptions() -> list[ExposureAssumptions]:
-    return list(ExposureAssumptions.objects.select_for_update().filter(status=AssumptionStatus.PROPOSED))
+def _leader_role(actor: Actor) -> str:
+    held = set(getattr(actor, "role_names", ())) & set(SignRole.values)
+    if not held:
+        raise NotAllowed(SIGN)
+    return SignRole.CISO if SignRole.CISO in held else SignRole.CIO
 
 
 @transaction.atomic
-def propose_assumptions(*, actor: Any, reason: str = "", **factors: Any) -> ExposureAssumptions:
+def propose_assumptions(*, actor: Actor, reason: str = "", **factors: Any) -> ExposureAssumptions:
     """Propose a new set of exposure assumptions (every factor not given keeps its value in force).
-    The other leader confirms; a pending proposal is replaced."""
+    The proposal is the proposer's approval; the other leader confirms. A pending proposal is replaced."""
     require(actor, SIGN)
-    role = proposing_role(actor, SIGN)
+    role = _leader_role(actor)
     unknown = sorted(set(factors) - set(ExposureAssumptions.FACTORS))
     if unknown:
         raise ValidationFailed.field(unknown[0], "unknown assumption")
     current = assumptions_in_force()
-    row = ExposureAssumptions(**{**current.factors(), **factors}, reason=(reason or "").strip(), proposed_by=actor,
+    row = ExposureAssumptions(**{**current.factors(), **factors}, reason=(reason or "").strip(), proposed_by_id=actor.pk,
                               proposed_role=role, proposed_at=timezone.now())
     validate(row)
     if len(row.reason) > 2000 or "\x00" in row.reason:
         raise ValidationFailed.field("reason", "at most 2000 characters, no NUL characters")
-    for pending in _pending_assumptions():
-        pending.status = AssumptionStatus.WITHDRAWN
-        pending.save(update_fields=["status"])
-        audit.record(actor, "exposure_assumptions.withdrawn", pending, before={"status": "proposed"},
-                     after={"status": "withdrawn", "replaced": True})
+    for pending in ExposureAssumptions.objects.select_for_update().filter(status=AssumptionStatus.PROPOSED):
+        _close_proposal(actor, pending, AssumptionStatus.WITHDRAWN, "replaced by a newer proposal")
     row.save()
     audit.record(actor, "exposure_assumptions.proposed", row, after=audit.snapshot(row))
+    row.signoff = governance.request_signoff(
+        actor=actor, kind=ASSUMPTIONS_KIND, subject=row, inputs=row.factors(), slots=[[SignRole.CISO], [SignRole.CIO]],
+        proposer_role=role, url="/patching/assumptions/", figures=row.factors(),
+        summary=f"Exposure assumptions #{row.pk} proposed by the {role.upper()}: {row.reason or 'no reason given'}")
+    row.save(update_fields=["signoff"])
     return row
 
 
+def _close_proposal(actor: Actor, row: ExposureAssumptions, status: str, reason: str) -> None:
+    if row.signoff is not None and row.signoff.is_open:
+        governance.withdraw(actor=actor, signoff=row.signoff, reason=reason)
+    row.status = status
+    row.save(update_fields=["status"])
+    audit.record(actor, f"exposure_assumptions.{status}", row, before={"status": "proposed"},
+                 after={"status": status, "reason": reason})
+
+
 @transaction.atomic
-def confirm_assumptions(*, actor: Any, proposal: ExposureAssumptions) -> ExposureAssumptions:
+def confirm_assumptions(*, actor: Actor, proposal: ExposureAssumptions) -> ExposureAssumptions:
     """The other leader confirms: the proposal is in force for the next plan generated."""
     require(actor, SIGN)
-    row = ExposureAssumptions.objects.select_for_update().get(pk=proposal.pk)
-    if row.status != AssumptionStatus.PROPOSED:
+    row = ExposureAssumptions.objects.select_for_update().select_related("signoff").get(pk=proposal.pk)
+    if row.status != AssumptionStatus.PROPOSED or row.signoff is None:
         raise ValidationFailed.field("status", f"this proposal is {row.status}, not awaiting confirmation")
-    check_confirmer(actor, proposed_by_id=row.proposed_by_id, proposed_role=row.proposed_role)
+    signoff = governance.approve(actor=actor, signoff=row.signoff)
+    if signoff.status != SignOffStatus.GRANTED:
+        return row
     for active in ExposureAssumptions.objects.select_for_update().filter(status=AssumptionStatus.ACTIVE):
         active.status = AssumptionStatus.SUPERSEDED
         active.save(update_fields=["status"])
-    row.status, row.confirmed_by, row.confirmed_at = AssumptionStatus.ACTIVE, actor, timezone.now()
+    row.status, row.confirmed_by_id, row.confirmed_at = AssumptionStatus.ACTIVE, actor.pk, timezone.now()
     row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     audit.record(actor, "exposure_assumptions.confirmed", row, before={"status": "proposed"},
                  after={"status": "active", **row.factors()})
@@ -476,15 +541,12 @@ def confirm_assumptions(*, actor: Any, proposal: ExposureAssumptions) -> Exposur
 
 
 @transaction.atomic
-def withdraw_assumptions(*, actor: Any, proposal: ExposureAssumptions) -> ExposureAssumptions:
+def withdraw_assumptions(*, actor: Actor, proposal: ExposureAssumptions) -> ExposureAssumptions:
     """Withdraw (or, for the other leader, decline) a pending proposal."""
     require(actor, SIGN)
-    proposing_role(actor, SIGN)
-    row = ExposureAssumptions.objects.select_for_update().get(pk=proposal.pk)
+    _leader_role(actor)
+    row = ExposureAssumptions.objects.select_for_update().select_related("signoff").get(pk=proposal.pk)
     if row.status != AssumptionStatus.PROPOSED:
         raise ValidationFailed.field("status", f"this proposal is {row.status}, not awaiting confirmation")
-    row.status = AssumptionStatus.WITHDRAWN
-    row.save(update_fields=["status"])
-    audit.record(actor, "exposure_assumptions.withdrawn", row, before={"status": "proposed"},
-                 after={"status": "withdrawn"})
+    _close_proposal(actor, row, AssumptionStatus.WITHDRAWN, "withdrawn")
     return row

@@ -20,6 +20,7 @@ from accord.core.dual_control import leader_roles, may_confirm
 from accord.core.errors import ValidationFailed
 from accord.core.permissions import can, require
 from accord.core.web import capability_required, form_page, show_problems, viewer
+from accord.jobs.services import start_job
 from accord.org.models import COMPROMISE_HOURS_BY_TIER
 from accord.patching import exports, selectors, services
 from accord.patching.charts import tradeoff_chart
@@ -70,12 +71,14 @@ def generate(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"{field}: {' '.join(str(e) for e in errors)}")
         return redirect("patching:plans")
     try:
-        plan = services.generate_plan(actor=viewer(request), **form.cleaned_data)
+        services.check_plan_options(**form.cleaned_data)
     except ValidationFailed as exc:
         _refused(request, exc)
         return redirect("patching:plans")
-    messages.success(request, f"Plan #{plan.pk} generated in {plan.duration_seconds:.1f} s.")
-    return redirect("patching:plan", plan.pk)
+    # Solving takes up to the time limit: a job, whose page shows its progress and links to the plan.
+    job = start_job(actor=viewer(request), kind="patching.generate", title="Generate a patch plan",
+                    args=dict(form.cleaned_data))
+    return redirect("jobs:detail", job.pk)
 
 
 @capability_required("patch.read")
@@ -83,9 +86,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = viewer(request)
     plan = selectors.plan_by_id(user, pk)
     greedy, points = selectors.tradeoff_points(plan)
-    signatures = list(selectors.signatures_of(user, plan))
+    signatures = selectors.signatures_of(user, plan)
     live = {s.role: s for s in signatures if s.voided_at is None}
-    held = set(getattr(user, "role_names", ())) & set(SignRole.values)
+    held = set(getattr(user, "role_names", ())) & set(selectors.open_signature_roles(plan))
     calendar = selectors.calendar(user, plan)
     for row in calendar:
         row.ics_name = exports.ics_name(plan, row.key)
@@ -102,7 +105,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "chosen": next(p for p in points if p.chosen), "recommended": next((p for p in points if p.recommended), None),
         "signatures": signatures, "live": live,
         "can_sign": can(user, "patch.sign") and plan.status == PlanStatus.PROPOSED and bool(held),
-        "sign_roles": [r for r in SignRole if r.value in held and r.value not in live],
+        "sign_roles": [r for r in SignRole if r.value in held],
         "can_write": can(user, "patch.write") and plan.status in (PlanStatus.PROPOSED, PlanStatus.AGREED),
         "calendar": calendar, "used_windows": sum(1 for row in calendar if row.items), "deferred": deferred,
         "high_risk_deferred": sum(1 for d in deferred if d.high_risk),
@@ -144,7 +147,7 @@ def choose(request: HttpRequest, pk: int) -> HttpResponse:
     point = int(raw) if raw.isdigit() else -1
 
     def act(user: Any, plan: Any) -> str:
-        had = plan.signatures.filter(voided_at__isnull=True).count()
+        had = sum(1 for s in selectors.signatures_of(user, plan) if s.voided_at is None)
         services.choose_point(actor=user, plan=plan, point=point)
         label = plan.result["frontier"][point]["label"]
         return f"Now showing point {point + 1} ({label})." + (
@@ -159,8 +162,9 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     role = request.POST.get("role") or None
 
     def act(user: Any, plan: Any) -> str:
-        signature = services.sign_plan(actor=user, plan=plan, role=role)
-        return f"Signed as {signature.get_role_display()}."
+        signoff = services.sign_plan(actor=user, plan=plan, role=role)
+        mine = [a for a in signoff.approvals.all() if a.user_id == user.pk]
+        return f"Signed as {mine[-1].role.upper()}." if mine else "Signed."
 
     return _on_plan(request, pk, act)
 

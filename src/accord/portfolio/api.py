@@ -17,7 +17,6 @@ from accord.portfolio.schemas import (
     BudgetScenarioIn,
     BudgetScenarioOut,
     BudgetScenarioPatch,
-    DecisionOut,
     EffectIn,
     EffectOut,
     EffectPatch,
@@ -166,7 +165,7 @@ def get_budget_scenario(request: HttpRequest, scenario_id: DbId) -> Any:
 @router.post("/budget-scenarios", response={201: BudgetScenarioOut, **REFUSALS}, auth=WRITE)
 def create_budget_scenario(request: HttpRequest, payload: BudgetScenarioIn) -> Any:
     actor = acting_user(request)
-    created = services.create_budget_scenario(actor=actor, **payload.dict())
+    created = services.create_budget_scenario(actor=actor, **payload.dict(exclude_none=True))
     return Status(201, selectors.budget_scenario_by_id(actor, created.pk))
 
 
@@ -214,14 +213,11 @@ def save_selection(request: HttpRequest, payload: SelectionIn) -> Any:
     return Status(201, selectors.selection_by_id(actor, saved.pk))
 
 
-@router.post("/selections/{selection_id}/approve", response={200: DecisionOut, **REFUSALS}, auth=DECIDE)
+@router.post("/selections/{selection_id}/approve", response={200: SelectionOut, **REFUSALS}, auth=DECIDE)
 def approve_selection(request: HttpRequest, selection_id: DbId, payload: ApproveIn) -> Any:
-    """Fund the selection: proposed initiatives become approved; the decision is recorded."""
+    """Approve funding the selection (one of the CIO and the CISO, both above the scenario's amount):
+    when the sign-off is granted, proposed initiatives become approved and the decision is logged."""
     actor = acting_user(request)
-    return services.approve_selection(actor=actor, selection=selectors.selection_by_id(actor, selection_id),
-                                      note=payload.note)
-
-
-@router.get("/decisions", response={200: list[DecisionOut], **REFUSALS}, auth=READ)
-def list_decisions(request: HttpRequest) -> Any:
-    return selectors.decisions(acting_user(request))[:200]
+    selection = services.approve_selection(actor=actor, selection=selectors.selection_by_id(actor, selection_id),
+                                           note=payload.note)
+    return selectors.selection_by_id(actor, selection.pk)

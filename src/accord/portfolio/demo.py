@@ -161,6 +161,8 @@ def build_portfolio(context: DemoContext) -> str:
     if not known:
         return summary + ", no selection (the risk register is empty)"
     selection = services.save_selection(actor=ciso, budget_scenario=budget)
-    services.approve_selection(actor=cio, selection=selection,
+    # Above the budget's amount: the CIO's approval asks for the sign-off, the CISO's grants it.
+    services.approve_selection(actor=cio, selection=selection, note="Funds the ransomware and identity work first.")
+    services.approve_selection(actor=ciso, selection=selection,
                                note="Agreed by the CIO and the CISO; review progress at the next steering committee.")
     return f"{summary}, a budget scenario and an approved selection of {selection.initiatives.count()}"

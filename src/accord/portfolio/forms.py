@@ -110,7 +110,7 @@ class BudgetScenarioForm(forms.ModelForm):
 
     class Meta:
         model = BudgetScenario
-        fields = ["name", "budget", "horizon_years", "discount_rate"]
+        fields = ["name", "fiscal_year", "budget", "horizon_years", "discount_rate", "dual_approval_above"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -168,9 +168,22 @@ class EffectEstimate(models.Model):
         return f"estimate {self.pk} of {self.initiative_id}"
 
 
+def next_fiscal_year() -> int:
+    """The year a new budget usually funds: next year, in the organisation's calendar."""
+    from accord.core import clock
+
+    return clock.today().year + 1
+
+
 class BudgetScenario(TimestampedModel):
     name = models.CharField(max_length=120, unique=True)
+    fiscal_year = models.PositiveSmallIntegerField(
+        default=next_fiscal_year, validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="The year the budget funds: approving a selection replaces the one approved for this year.")
     budget = _money(help_text="Total over the horizon: one-off costs plus annual costs x years.")
+    dual_approval_above = _money(
+        default=250_000.0, help_text="A selection costing more over the horizon needs the CIO and the CISO both; "
+                                     "up to it, one of them.")
     horizon_years = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(30)])
     discount_rate = models.FloatField(default=0.08, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)])
 
@@ -196,21 +209,12 @@ class BudgetCapacity(models.Model):
         return f"{self.team}: {self.units:g}"
 
 
-class Decision(models.Model):
-    """A decision for the steering committee's log: what, by whom, on which numbers, when."""
-
-    title = models.CharField(max_length=200)
-    decision = models.TextField(help_text="What was decided.")
-    numbers = models.JSONField(default=dict, help_text="The figures the decision was taken on.")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_on = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-decided_on", "-id"]
-
-    def __str__(self) -> str:
-        return self.title
+class SelectionStatus(models.TextChoices):
+    SOLVED = "solved", "Solved, not submitted"
+    AWAITING = "awaiting", "Awaiting approval"
+    APPROVED = "approved", "Approved: funded"
+    SUPERSEDED = "superseded", "Superseded by a later approval for the year"
+    REJECTED = "rejected", "Rejected"
 
 
 class Selection(models.Model):
@@ -236,8 +240,12 @@ class Selection(models.Model):
     seed = models.PositiveBigIntegerField(
         null=True, blank=True, help_text="The risk register's seed of the runs and estimates in the instance.")
     notes = models.JSONField(default=list, blank=True)
-    decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="selection")
+    status = models.CharField(max_length=10, choices=SelectionStatus.choices, default=SelectionStatus.SOLVED)
+    signoff = models.ForeignKey("governance.SignOff", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text="The approval asked for (CIO or CISO, both above the "
+                                                            "scenario's amount).")
+    decision = models.ForeignKey("governance.Decision", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="The decision on the log that funded it.")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -250,4 +258,4 @@ class Selection(models.Model):
 
     @property
     def approved(self) -> bool:
-        return self.decision_id is not None
+        return self.status == SelectionStatus.APPROVED

@@ -144,7 +144,9 @@ class EstimateRequest(InputSchema):
 class BudgetScenarioOut(Schema):
     id: int
     name: str
+    fiscal_year: int
     budget: float
+    dual_approval_above: float
     horizon_years: int
     discount_rate: float
     capacity: dict[str, float]
@@ -156,7 +158,9 @@ class BudgetScenarioOut(Schema):
 
 class BudgetScenarioIn(InputSchema):
     name: Annotated[Text, Field(min_length=1, max_length=120)]
+    fiscal_year: int | None = Field(default=None, ge=2000, le=2100, description="default: next year")
     budget: Money
+    dual_approval_above: Money | None = Field(default=None, description="default 250,000")
     horizon_years: int = Field(default=3, ge=1, le=30)
     discount_rate: float = Field(default=0.08, ge=0, le=1, allow_inf_nan=False)
     capacity: dict[TeamName, Units] = Field(default={}, max_length=200)
@@ -164,7 +168,9 @@ class BudgetScenarioIn(InputSchema):
 
 class BudgetScenarioPatch(InputSchema):
     name: Annotated[Text, Field(min_length=1, max_length=120)] | None = None
+    fiscal_year: int | None = Field(default=None, ge=2000, le=2100)
     budget: Money | None = None
+    dual_approval_above: Money | None = None
     horizon_years: int | None = Field(default=None, ge=1, le=30)
     discount_rate: float | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
     capacity: dict[TeamName, Units] | None = Field(default=None, max_length=200)
@@ -239,7 +245,9 @@ class SelectionOut(Schema):
     engine_version: str
     seed: int | None
     notes: list[str]
-    decision_id: int | None
+    status: str = Field(description="solved, awaiting (approval), approved, superseded or rejected")
+    signoff_id: int | None = Field(description="the approval asked for: /api/v1/governance/signoffs/{id}")
+    decision_id: int | None = Field(description="the decision on the log that funded it")
     created_at: dt.datetime
 
     @staticmethod
@@ -254,16 +262,6 @@ class SelectionIn(InputSchema):
 
 class ApproveIn(InputSchema):
     note: Annotated[Text, Field(max_length=2000)] = ""
-
-
-class DecisionOut(Schema):
-    id: int
-    title: str
-    decision: str
-    numbers: dict[str, Any]
-    decided_by: str = Field(alias="decided_by.username")
-    decided_on: dt.date
-    created_at: dt.datetime
 
 
 class ImportReportOut(Schema):

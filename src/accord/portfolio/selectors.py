@@ -10,7 +10,6 @@ from accord.core.errors import NotFound
 from accord.core.permissions import HasCapabilities, require
 from accord.portfolio.models import (
     BudgetScenario,
-    Decision,
     EffectEstimate,
     Initiative,
     InitiativeEffect,
@@ -129,8 +128,3 @@ def selection_by_id(viewer: HasCapabilities, selection_id: int) -> Selection:
     if found is None:
         raise NotFound("selection", selection_id)
     return found
-
-
-def decisions(viewer: HasCapabilities) -> QuerySet[Decision]:
-    require(viewer, READ)
-    return Decision.objects.select_related("decided_by")

@@ -12,13 +12,15 @@ from typing import Any
 
 from django.db import transaction
 
-from accord.core import audit, clock
+from accord.core import audit, money
 from accord.core.crud import validate
 from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import require
 from accord.engine.money import annualised_cost
 from accord.engine.portfolio import ENGINE_VERSION as PORTFOLIO_ENGINE_VERSION
 from accord.engine.portfolio.finance import initiative_finance
+from accord.governance import services as governance
+from accord.governance.models import SignOffStatus
 from accord.org import selectors as org_selectors
 from accord.org.models import Team
 from accord.portfolio import estimation, planning
@@ -26,13 +28,13 @@ from accord.portfolio.models import (
     MAX_UNITS,
     BudgetCapacity,
     BudgetScenario,
-    Decision,
     EffectEstimate,
     Initiative,
     InitiativeCapacity,
     InitiativeEffect,
     InitiativeStatus,
     Selection,
+    SelectionStatus,
 )
 from accord.risks import selectors as risk_selectors
 from accord.risks.models import RiskScenario
@@ -42,7 +44,8 @@ INITIATIVE_FIELDS = frozenset({
     "slug", "title", "description", "sponsor", "one_off_cost", "annual_cost", "duration_months", "status",
     "mandatory", "csf_subcategories",
 })
-BUDGET_FIELDS = frozenset({"name", "budget", "horizon_years", "discount_rate"})
+BUDGET_FIELDS = frozenset({"name", "fiscal_year", "budget", "horizon_years", "discount_rate", "dual_approval_above"})
+SELECTION_KIND = "portfolio_selection"
 EFFECT_FIELDS = frozenset({"factor", "effectiveness"})
 DEFAULT_HORIZON, DEFAULT_RATE = 3, 0.08
 
@@ -378,20 +381,54 @@ def save_selection(*, actor: Any, budget_scenario: BudgetScenario, budget: float
     return selection
 
 
-def _money(value: float) -> str:
-    return f"{value:,.0f}"
+def _slots(selection: Selection) -> list[list[str]]:
+    """One of the CIO and the CISO, or both (two different people) above the scenario's amount."""
+    if selection.cost > selection.budget_scenario.dual_approval_above:
+        return [["cio"], ["ciso"]]
+    return [["cio", "ciso"]]
+
+
+def _selection_figures(selection: Selection, chosen: list[Initiative]) -> dict[str, Any]:
+    scenario = selection.budget_scenario
+    return {
+        "selection_id": selection.pk, "budget_scenario": scenario.name, "fiscal_year": scenario.fiscal_year,
+        "budget": selection.budget, "horizon_years": scenario.horizon_years, "discount_rate": scenario.discount_rate,
+        "cost": selection.cost, "total_ale": selection.total_ale, "residual_ale": selection.residual_ale,
+        "risk_reduction": selection.risk_reduction, "gap": selection.gap,
+        "initiatives": [i.slug for i in chosen], "instance_hash": selection.instance_hash,
+        "engine_version": selection.engine_version, "seed": selection.seed,
+        "currency": risk_selectors.organisation_currency(),
+    }
+
+
+def _summary(selection: Selection, chosen: list[Initiative]) -> str:
+    scenario, currency = selection.budget_scenario, risk_selectors.organisation_currency()
+    return (f"Fund {len(chosen)} initiative{'s' if len(chosen) != 1 else ''} "
+            f"({', '.join(i.title for i in chosen) or 'none'}) for {money.full(selection.cost, currency)} over "
+            f"{scenario.horizon_years} years, within a budget of {money.full(selection.budget, currency)}. Expected "
+            f"annual loss falls from {money.full(selection.total_ale, currency)} to "
+            f"{money.full(selection.residual_ale, currency)}.")
+
+
+def _leader_role(actor: Any) -> str | None:
+    held = set(getattr(actor, "role_names", ())) & {"cio", "ciso"}
+    return None if not held else ("ciso" if "ciso" in held else "cio")
 
 
 @transaction.atomic
-def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> Decision:
-    """Fund the selection: its proposed initiatives become approved, and the decision is recorded.
+def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> Selection:
+    """Approve funding the selection. The first approval asks for the sign-off it needs (one of the
+    CIO and the CISO, or both above the scenario's amount) and counts as the first answer; when the
+    sign-off is granted the selection is funded: its initiatives are approved, the decision goes on
+    the log, and the selection approved before for the same fiscal year is superseded (initiatives
+    it funded that this one drops go back to proposed).
 
     Refused when the inputs changed since it was solved (the decision must stand on the numbers shown).
     """
     require(actor, DECIDE)
-    selection = Selection.objects.select_for_update().select_related("budget_scenario").get(pk=selection.pk)
-    if selection.decision_id is not None:
-        raise ValidationFailed.field("selection", "this selection was already approved")
+    selection = Selection.objects.select_for_update().select_related("budget_scenario", "signoff").get(pk=selection.pk)
+    if selection.status in (SelectionStatus.APPROVED, SelectionStatus.SUPERSEDED):
+        raise ValidationFailed.field("selection", f"this selection was already {selection.status}")
     plan = planning.build_plan(actor, selection.budget_scenario)
     if plan.hash != selection.instance_hash:
         raise ValidationFailed.field(
@@ -400,26 +437,49 @@ def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> De
     if not isinstance(note, str) or len(note) > 2000:
         raise ValidationFailed.field("note", "must be text of at most 2,000 characters")
     chosen = list(selection.initiatives.order_by("title"))
-    budget_scenario = selection.budget_scenario
-    numbers = {
-        "selection_id": selection.pk, "budget_scenario": budget_scenario.name, "budget": selection.budget,
-        "horizon_years": budget_scenario.horizon_years, "discount_rate": budget_scenario.discount_rate,
-        "cost": selection.cost, "total_ale": selection.total_ale, "residual_ale": selection.residual_ale,
-        "risk_reduction": selection.risk_reduction, "gap": selection.gap,
-        "initiatives": [i.slug for i in chosen], "instance_hash": selection.instance_hash,
-        "engine_version": selection.engine_version, "seed": selection.seed,
-    }
-    text = (f"Fund {len(chosen)} initiative{'s' if len(chosen) != 1 else ''} "
-            f"({', '.join(i.title for i in chosen) or 'none'}) for {_money(selection.cost)} over "
-            f"{budget_scenario.horizon_years} years, within a budget of {_money(selection.budget)}. Expected "
-            f"annual loss falls from {_money(selection.total_ale)} to {_money(selection.residual_ale)}.")
-    if note.strip():
-        text += f" {note.strip()}"
-    decision = Decision(title=f"Security portfolio for {budget_scenario.name}", decision=text, numbers=numbers,
-                        decided_by=actor, decided_on=clock.today())
-    validate(decision)
-    decision.save()
-    audit.record(actor, "decision.recorded", decision, after=audit.snapshot(decision))
+    if selection.signoff is None or not selection.signoff.is_open:
+        role = _leader_role(actor)
+        selection.signoff = governance.request_signoff(
+            actor=actor, kind=SELECTION_KIND, subject=selection, inputs=_selection_figures(selection, chosen),
+            slots=_slots(selection), summary=_summary(selection, chosen), figures=_selection_figures(selection, chosen),
+            url=f"/portfolio/selections/{selection.pk}/", proposer_role=role)
+        selection.status = SelectionStatus.AWAITING
+        selection.save(update_fields=["signoff", "status"])
+        audit.record(actor, "selection.submitted", selection, after={"signoff": selection.signoff.pk})
+        if role is None:  # submitted by someone who cannot answer it (the capability allows it elsewhere)
+            return selection
+        signoff = selection.signoff
+    else:
+        signoff = governance.approve(actor=actor, signoff=selection.signoff, comment=note)
+    signoff.refresh_from_db()
+    if signoff.status == SignOffStatus.GRANTED:
+        _fund(actor, selection, chosen, note, signoff)
+    return selection
+
+
+def _fund(actor: Any, selection: Selection, chosen: list[Initiative], note: str, signoff: Any) -> None:
+    scenario = selection.budget_scenario
+    outcome = _summary(selection, chosen) + (f" {note.strip()}" if note.strip() else "")
+    decision = governance.record_decision(
+        actor=actor, question=f"Fund the security portfolio for {scenario.name} (fiscal year {scenario.fiscal_year})?",
+        outcome=outcome, figures=_selection_figures(selection, chosen), subject=selection,
+        url=f"/portfolio/selections/{selection.pk}/", signoff=signoff,
+        options=[{"label": f"selection #{selection.pk}", "figures": {"cost": selection.cost,
+                                                                      "risk_reduction": selection.risk_reduction}}])
+    earlier = (Selection.objects.select_for_update().filter(status=SelectionStatus.APPROVED,
+                                                           budget_scenario__fiscal_year=scenario.fiscal_year)
+               .exclude(pk=selection.pk))
+    kept = {i.pk for i in chosen}
+    for old in earlier:
+        for initiative in old.initiatives.filter(status=InitiativeStatus.APPROVED).exclude(pk__in=kept):
+            initiative.status = InitiativeStatus.PROPOSED
+            initiative.save(update_fields=["status", "updated_at"])
+            audit.record(actor, "initiative.unfunded", initiative, before={"status": InitiativeStatus.APPROVED},
+                         after={"status": InitiativeStatus.PROPOSED, "superseded_selection": old.pk,
+                                "by_selection": selection.pk})
+        old.status = SelectionStatus.SUPERSEDED
+        old.save(update_fields=["status"])
+        audit.record(actor, "selection.superseded", old, after={"by": selection.pk})
     for initiative in chosen:
         if initiative.status == InitiativeStatus.PROPOSED:
             initiative.status = InitiativeStatus.APPROVED
@@ -427,7 +487,6 @@ def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> De
             audit.record(actor, "initiative.approved", initiative,
                          before={"status": InitiativeStatus.PROPOSED},
                          after={"status": InitiativeStatus.APPROVED, "decision": decision.pk})
-    selection.decision = decision
-    selection.save(update_fields=["decision"])
+    selection.decision, selection.status = decision, SelectionStatus.APPROVED
+    selection.save(update_fields=["decision", "status"])
     audit.record(actor, "selection.approved", selection, after={"decision": decision.pk})
-    return decision

@@ -393,8 +393,9 @@ def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if form.is_valid():
-                services.approve_selection(actor=actor, selection=selection, note=form.cleaned_data["note"])
-                messages.success(request, "Selection approved: its initiatives are funded and the decision recorded.")
+                done = services.approve_selection(actor=actor, selection=selection, note=form.cleaned_data["note"])
+                messages.success(request, "Selection approved: its initiatives are funded and the decision recorded."
+                                 if done.approved else "Your approval is recorded; it needs the other leader's too.")
                 return redirect("portfolio:selection", pk)
         except ValidationFailed as exc:
             show_problems(form, exc)
@@ -403,7 +404,10 @@ def selection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if frontier and frontier.get("points"):
         chart = frontier_chart(frontier, currency=_currency(actor), budget=selection.budget).svg
     by_slug = {i.slug: i for i in selection.initiatives.all()}
+    signoff = selection.signoff
     return render(request, "portfolio/selection.html", {
         "selection": selection, "form": form, "chart": chart, "currency": _currency(actor),
-        "chosen": [by_slug[s] for s in sorted(by_slug)],
+        "chosen": [by_slug[s] for s in sorted(by_slug)], "signoff": signoff,
+        "needs_both": selection.cost > selection.budget_scenario.dual_approval_above,
+        "answered": bool(signoff and any(a.user_id == actor.pk for a in signoff.approvals.all())),
     }, status=422 if form.errors else 200)

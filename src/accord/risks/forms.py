@@ -1,5 +1,6 @@
-"""Forms of the risk pages. Each FAIR input is one field holding the scenario file's own spelling
-(`{pert: [0.5, 2, 10]}`), so an error of the engine lands beside the input it is about."""
+"""Forms of the risk pages. Each FAIR input is one field: a shape and its low / most likely / high
+boxes, read as the scenario file spells it (`{pert: [0.5, 2, 10]}`), so an error of the engine lands
+beside the input it is about."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django import forms
 
 from accord.core.errors import ValidationFailed
 from accord.risks.fair import DISTRIBUTION_KEYS
+from accord.risks.form_fields import AppetiteField, DistributionField
 from accord.risks.models import ControlFactor, ScenarioStatus, Treatment, YearModel
 
 INPUT_HELP = {
@@ -89,8 +91,8 @@ class ScenarioForm(forms.Form):
         self.fields["assets"].queryset = assets  # type: ignore[attr-defined]
         for key in DISTRIBUTION_KEYS:
             text, example = INPUT_HELP[key]
-            self.fields[key] = YamlField(required=False, label=key.replace("_", " "), help_text=text,
-                                         widget=forms.TextInput(attrs={"placeholder": example, "class": "mono"}))
+            self.fields[key] = DistributionField(required=False, label=key.replace("_", " "),
+                                                 help_text=f"{text} In a scenario file: {example}.")
         if editing:
             del self.fields["slug"]
 
@@ -104,7 +106,7 @@ class ScenarioForm(forms.Form):
         }
         for key in DISTRIBUTION_KEYS:
             if key in scenario.inputs:
-                initial[key] = flow(scenario.inputs[key])
+                initial[key] = scenario.inputs[key]
         return initial
 
     def service_fields(self) -> dict[str, Any]:
@@ -127,8 +129,8 @@ class ScenarioForm(forms.Form):
 class ControlForm(forms.Form):
     name = forms.CharField(max_length=200)
     factor = forms.ChoiceField(choices=ControlFactor.choices)
-    effectiveness = YamlField(help_text="Share of the factor removed, within [0, 1], e.g. {pert: [0.2, 0.4, 0.6]}.",
-                              widget=forms.TextInput(attrs={"placeholder": "{pert: [0.2, 0.4, 0.6]}", "class": "mono"}))
+    effectiveness = DistributionField(help_text="Share of the factor the control removes, between 0 and 1 "
+                                                "(a PERT of 0.2, 0.4, 0.6: most likely 40%).")
     annual_cost = forms.FloatField(min_value=0, initial=0, help_text="What the control costs a year.")
     in_place = forms.BooleanField(required=False, help_text=(
         "Already implemented: its effect is part of the scenario's inputs, so it is not simulated again. "
@@ -136,15 +138,15 @@ class ControlForm(forms.Form):
 
     @staticmethod
     def initial_for(control: Any) -> dict[str, Any]:
-        return {"name": control.name, "factor": control.factor, "effectiveness": flow(control.effectiveness),
+        return {"name": control.name, "factor": control.factor, "effectiveness": control.effectiveness,
                 "annual_cost": control.annual_cost, "in_place": control.in_place}
 
 
 class SettingsForm(forms.Form):
     currency = forms.CharField(max_length=8)
-    appetite = YamlField(required=False, help_text=(
-        "Board tolerance as [[loss, probability of exceeding it in a year], ...], "
-        "e.g. [[1000000, 0.1], [10000000, 0.01]]."), widget=forms.TextInput(attrs={"class": "mono"}))
+    appetite = AppetiteField(required=False, label="Board appetite", help_text=(
+        "Each row: a year's loss, and the chance of losing more than that in a year the board accepts "
+        "(e.g. 1,000,000 at 10%, 10,000,000 at 1%). Leave a row empty to drop it."))
     default_years = forms.IntegerField(min_value=1_000, max_value=1_000_000, label="Simulated years",
                                        help_text="Of every stored run (1,000 to 1,000,000).")
     seed = forms.IntegerField(min_value=0, max_value=2**63 - 1)
@@ -154,7 +156,7 @@ class SettingsForm(forms.Form):
 
     @staticmethod
     def initial_for(settings: Any) -> dict[str, Any]:
-        return {"currency": settings.currency, "appetite": flow(settings.appetite) if settings.appetite else "",
+        return {"currency": settings.currency, "appetite": settings.appetite or [],
                 "default_years": settings.default_years, "seed": settings.seed, "model": settings.model,
                 "correlation": flow(settings.correlation) if settings.correlation else ""}
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from accord.core.errors import NotFound
-from accord.core.permissions import HasCapabilities, require
+from accord.core.permissions import Actor, HasCapabilities, require
 from accord.engine.fair.analytic import mean_loss_per_event
 from accord.engine.fair.scenario import parse_scenario_file
 from accord.risks.models import Control, RiskScenario, RiskSettings, RunKind, ScenarioStatus, SimulationRun
@@ -223,3 +223,24 @@ def scenario_shares_by_asset(viewer: HasCapabilities) -> dict[int, list[Scenario
         for asset_id in asset_ids:
             shares.setdefault(asset_id, []).append(share)
     return shares
+
+
+def above_appetite(figures: PortfolioFigures) -> list[ScenarioFigures]:
+    """The scenarios whose own loss exceedance curve crosses the board's appetite at some point."""
+    return [f for f in figures.scenarios if any(not check.get("within", True)
+                                                 for check in f.run.result.get("appetite") or [])]
+
+
+def portfolio_breaches_appetite(figures: PortfolioFigures) -> bool | None:
+    """Whether all the open scenarios together exceed the appetite (None: no portfolio run yet)."""
+    if figures.run is None:
+        return None
+    return any(not check.get("within", True) for check in figures.run.result.get("appetite") or [])
+
+
+def scenarios_owned_by(viewer: Actor) -> QuerySet[RiskScenario]:
+    """Open scenarios whose IT or security owner is the viewer's entry in the directory."""
+    require(viewer, READ)
+    mine = Q(it_owner__user_id=viewer.pk) | Q(security_owner__user_id=viewer.pk)
+    return (RiskScenario.objects.exclude(status=ScenarioStatus.CLOSED).filter(mine)
+            .select_related("latest_run", "business_service").order_by("name"))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.scenario_edit, name="scenario_new"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("portfolio/simulate/", views.portfolio_simulate, name="portfolio_simulate"),
+    path("simulate-all/", views.simulate_all, name="simulate_all"),
     path("settings/", views.settings_edit, name="settings"),
     path("import/", views.import_file, name="import"),
     path("export/", views.export_file, name="export"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accord.core.errors import ValidationFailed
 from accord.core.web import capability_required, is_partial, paginate, viewer
+from accord.jobs.services import start_job
 from accord.org import selectors as org_selectors
 from accord.risks import scenario_files, selectors, services
 from accord.risks.charts import lec_chart, tornado_chart
@@ -209,6 +210,14 @@ def _rank_correlation(check: dict[str, Any] | None) -> list[tuple[str, str, floa
     ids, stated, realised = check["ids"], check["stated"], check["realised"]
     return [(ids[i], ids[j], stated[i][j], realised[i][j])
             for i in range(len(ids)) for j in range(i + 1, len(ids))]
+
+
+@require_POST
+@capability_required(WRITE)
+def simulate_all(request: HttpRequest) -> HttpResponse:
+    job = start_job(actor=viewer(request), kind="risks.simulate_all", title="Simulate every open risk scenario",
+                    args={"force": False})
+    return redirect("jobs:detail", job.pk)
 
 
 @require_POST

@@ -36,3 +36,48 @@ def expand_rrule(rule: str, first_start: datetime, since: datetime, until: datet
             if len(occurrences) > MAX_OCCURRENCES:
                 raise ValueError(f"more than {MAX_OCCURRENCES} occurrences inside the horizon")
     return occurrences
+
+
+# The simple recurrences people build with the form (every day / week / two weeks / month, N times),
+# and their words; any other rule is kept and shown as the RRULE it is.
+SIMPLE_FREQUENCIES = {"DAILY": "every day", "WEEKLY": "every week", "MONTHLY": "every month"}
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def simple_rule(repeat: str, times: int | None) -> str:
+    """The RRULE of a form's choice: repeat is once, daily, weekly, fortnightly or monthly."""
+    base = {"once": "", "daily": "FREQ=DAILY", "weekly": "FREQ=WEEKLY", "fortnightly": "FREQ=WEEKLY;INTERVAL=2",
+            "monthly": "FREQ=MONTHLY"}[repeat]
+    return f"{base};COUNT={times}" if base and times else base
+
+
+def parse_simple(rule: str) -> tuple[str, int | None] | None:
+    """(repeat, times) when `rule` is one the form builds, else None."""
+    text = rule.strip().upper().removeprefix("RRULE:")
+    if not text:
+        return "once", None
+    parts = dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+    if len(parts) != len(text.split(";")) or not set(parts) <= {"FREQ", "INTERVAL", "COUNT"}:
+        return None
+    interval, count = parts.get("INTERVAL", "1"), parts.get("COUNT")
+    repeat = {("DAILY", "1"): "daily", ("WEEKLY", "1"): "weekly", ("WEEKLY", "2"): "fortnightly",
+              ("MONTHLY", "1"): "monthly"}.get((parts.get("FREQ", ""), interval))
+    if repeat is None or (count is not None and not count.isdigit()):
+        return None
+    return repeat, int(count) if count else None
+
+
+def describe(rule: str, first_start: datetime) -> str:
+    """A window's recurrence in words, in the zone of `first_start`: "every Saturday at 22:00, 13 times"."""
+    at = f"{first_start:%H:%M}"
+    simple = parse_simple(rule)
+    if simple is None:
+        return f"custom rule {rule.strip()}, first {first_start:%a %Y-%m-%d %H:%M}"
+    repeat, times = simple
+    day = _DAYS[first_start.weekday()]
+    words = {"once": f"once, {day} {first_start:%Y-%m-%d} at {at}", "daily": f"every day at {at}",
+             "weekly": f"every {day} at {at}", "fortnightly": f"every other {day} at {at}",
+             "monthly": f"every month on day {first_start.day} at {at}"}[repeat]
+    if repeat != "once":
+        words += f", {times} times" if times else ", with no end"
+    return words

@@ -1,0 +1,313 @@
+"""What each role must act on, read from every area's selectors: the home page.
+
+Every tile carries the link to the filtered list behind it. The figures that read many rows
+(finding counts, KEV past due by service) are cached by their own selectors until the next audited
+write, so the page stays fast with a million findings (benchmarks/desk.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from accord.core import clock
+from accord.core.money import compact
+from accord.core.permissions import Actor
+
+# A user with several roles gets the desk of the first one here that they hold.
+ROLE_DESKS = (("ciso", "leadership"), ("cio", "leadership"), ("security_analyst", "analyst"),
+              ("it_operations", "operations"), ("project_owner", "owner"), ("steering_member", "steering"),
+              ("board_viewer", "board"), ("auditor", "oversight"), ("admin", "oversight"))
+DESK_TITLES = {"leadership": "Decision desk", "analyst": "Analyst queue", "operations": "Operations queue",
+               "owner": "Your services and risks", "steering": "Steering desk", "board": "Board view",
+               "oversight": "Oversight", "reader": "Overview"}
+STALE_IMPORT_DAYS = 8  # a weekly scan that has not arrived for more than a week
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    url: str
+    note: str = ""
+    tone: str = ""  # "", "warn" or "bad"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a short list on the desk, with where it leads."""
+
+    label: str
+    value: str
+    url: str = ""
+    note: str = ""
+    count: int = 0  # what a bar is drawn from
+
+
+@dataclass
+class RiskPicture:
+    total: float  # sum of the open scenarios' mean annual losses
+    scenarios: int
+    appetite: list[dict[str, Any]]  # the portfolio run's checks: loss, tolerance, probability, within
+    breach: bool | None  # None: not simulated together yet
+    out_of_date: bool
+    above: list[Line]  # scenarios whose own curve crosses the appetite
+    largest: list[Line]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Many sign-offs of one kind answered on one page (a plan's emergency changes): one line on the desk."""
+
+    kind_label: str
+    count: int
+    url: str
+    oldest: Any
+
+
+BATCH_FROM = 4  # this many waiting sign-offs of one kind on one page become one line
+
+
+@dataclass
+class Queue:
+    """Sign-offs one by one, and those answered together on one page as batches."""
+
+    single: list[Any] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.single or self.batches)
+
+    @property
+    def total(self) -> int:
+        return len(self.single) + sum(b.count for b in self.batches)
+
+
+@dataclass
+class Desk:
+    role: str
+    currency: str
+    tiles: list[Tile] = field(default_factory=list)
+    waiting: Queue = field(default_factory=Queue)  # sign-offs that need the viewer
+    my_requests: Queue = field(default_factory=Queue)  # open sign-offs the viewer asked for
+    risk: RiskPicture | None = None
+    kev_by_service: list[Line] = field(default_factory=list)
+    owned: list[Line] = field(default_factory=list)  # a project owner's services and scenarios
+    decisions: list[Line] = field(default_factory=list)
+    overview: Any = None  # the organisation's inventory, for oversight and readers
+
+    @property
+    def title(self) -> str:
+        return DESK_TITLES[self.role]
+
+
+def desk_role(viewer: Actor) -> str:
+    roles = set(viewer.role_names)
+    return next((desk for role, desk in ROLE_DESKS if role in roles), "reader")
+
+
+def desk_for(viewer: Actor) -> Desk:
+    from accord.risks.selectors import organisation_currency
+
+    desk = Desk(role=desk_role(viewer), currency=organisation_currency())
+    caps = viewer.capabilities
+    role = desk.role
+    if role in ("leadership", "steering", "board") and "risk.read" in caps:
+        _risk_picture(viewer, desk)
+    if role in ("leadership", "analyst", "operations", "steering") and "vuln.read" in caps:
+        _vuln_tiles(viewer, desk)
+    if role in ("leadership", "operations", "steering") and "patch.read" in caps:
+        _patch_tile(viewer, desk)
+    if role in ("leadership", "board", "steering") and "portfolio.read" in caps:
+        _portfolio_tile(viewer, desk)
+    if role == "analyst":
+        _analyst_tiles(viewer, desk)
+    if role == "operations" and "patch.read" in caps:
+        _operations_tiles(viewer, desk)
+    if role == "owner":
+        _owner_lines(viewer, desk)
+    if role in ("board", "steering", "leadership") and "steering.read" in caps:
+        _recent_decisions(viewer, desk)
+    if role in ("oversight", "reader") and "org.read" in caps:
+        from accord.org.selectors import org_overview
+
+        desk.overview = org_overview(viewer)
+    if role == "oversight":
+        _oversight_tiles(viewer, desk)
+    if role != "board":  # the board's view is read-only: nothing waits for it
+        from accord.governance.selectors import open_requests_of, waiting_for
+
+        desk.waiting = _queue(waiting_for(viewer, limit=2000))
+        desk.my_requests = _queue(open_requests_of(viewer, limit=2000))
+    return desk
+
+
+def _queue(signoffs: list[Any]) -> Queue:
+    by_page: dict[tuple[str, str], list[Any]] = {}
+    for signoff in signoffs:
+        by_page.setdefault((signoff.kind, signoff.subject_url), []).append(signoff)
+    single, batches = [], []
+    for (_, url), group in by_page.items():
+        if len(group) >= BATCH_FROM and url:
+            batches.append(Batch(group[0].kind_label, len(group), url, group[0].requested_at))
+        else:
+            single += group
+    return Queue(sorted(single, key=lambda s: (s.requested_at, s.pk)), batches)
+
+
+def _money(value: float, currency: str) -> str:
+    return compact(value, currency)
+
+
+def _risk_picture(viewer: Actor, desk: Desk) -> None:
+    from accord.risks import selectors as risks
+
+    figures = risks.portfolio_figures(viewer)
+    breach = risks.portfolio_breaches_appetite(figures)
+    checks = list(figures.run.result.get("appetite") or []) if figures.run is not None else []
+
+    def line(f: Any) -> Line:
+        return Line(f.scenario.name, _money(f.run.mean, desk.currency) + " a year",
+                    f"/risks/{f.scenario.slug}/", note=f"1 year in 20 above {_money(f.run.p95, desk.currency)}")
+
+    above = risks.above_appetite(figures)
+    desk.risk = RiskPicture(total=figures.plain_sum, scenarios=len(figures.scenarios), appetite=checks,
+                            breach=breach, out_of_date=bool(figures.out_of_date),
+                            above=[line(f) for f in above], largest=[line(f) for f in figures.scenarios[:5]])
+    desk.tiles.append(Tile("expected loss a year", _money(figures.plain_sum, desk.currency), "/risks/",
+                           note=f"sum of {len(figures.scenarios)} open scenarios' means",
+                           tone="bad" if breach else ""))
+    desk.tiles.append(_appetite_tile(checks, breach, len(above), desk.currency))
+
+
+def _appetite_tile(checks: list[dict[str, Any]], breach: bool | None, above: int, currency: str) -> Tile:
+    on_their_own = f"{above} scenario{'s' if above != 1 else ''} above it on their own"
+    if breach is None or not checks:
+        return Tile("against the board's appetite", "not simulated" if breach is None else "no appetite set",
+                    "/risks/portfolio/", note=on_their_own, tone="warn" if above else "")
+    worst = max(checks, key=lambda c: float(c["probability"]) - float(c["tolerance"]))
+    chance = (f"{float(worst['probability']):.1%} chance of a year above {_money(float(worst['loss']), currency)}"
+              f" (tolerated {float(worst['tolerance']):.1%})")
+    return Tile("all risks against the board's appetite", "above" if breach else "within", "/risks/portfolio/",
+                note=f"{chance}; {on_their_own}", tone="bad" if breach else "warn" if above else "")
+
+
+def _vuln_tiles(viewer: Actor, desk: Desk) -> None:
+    from accord.vulns import selectors as vulns
+
+    kev_past_due = vulns.summary(viewer, vulns.FindingFilter(kev=True, sla="breached"))
+    everything = vulns.summary(viewer, vulns.FindingFilter())
+    within = 100.0 * (everything.open - everything.past_due) / everything.open if everything.open else 100.0
+    desk.tiles.append(Tile("KEV findings past due", f"{kev_past_due.open:,}", "/vulns/?kev=yes&sla=breached",
+                           note="known exploited, past their due date", tone="bad" if kev_past_due.open else ""))
+    desk.tiles.append(Tile("open findings within SLA", f"{within:.1f}%", "/vulns/sla/",
+                           note=f"{everything.past_due:,} of {everything.open:,} past due",
+                           tone="warn" if within < 90 else ""))
+    desk.kev_by_service = [
+        # (the findings list has no "without a service" filter: that row links to the assets to assign)
+        Line(row.name, f"{row.findings:,}", f"/vulns/?kev=yes&sla=breached&service={row.service_id}"
+             if row.service_id else "/org/assets/?discovered=true", count=row.findings)
+        for row in vulns.kev_past_due_by_service(viewer)]
+
+
+def _patch_tile(viewer: Actor, desk: Desk) -> None:
+    from accord.patching import selectors as patching
+
+    plan = patching.current_plan(viewer, summary_only=True)
+    if plan is None:
+        desk.tiles.append(Tile("patch plan", "none yet", "/patching/", note="generate one from the open findings"))
+        return
+    undecided = plan.emergencies.filter(status="proposed").count()
+    needs = patching.open_signature_roles(plan)
+    parts = [f"{undecided} emergency change{'s' if undecided != 1 else ''} undecided"] if undecided else []
+    parts.append(f"awaiting {' and '.join(r.upper() for r in needs)}" if needs else "signed by CIO and CISO")
+    desk.tiles.append(Tile(f"patch plan #{plan.pk}", plan.get_status_display().split(" (")[0],
+                           f"/patching/plans/{plan.pk}/", note="; ".join(parts),
+                           tone="warn" if undecided or needs else ""))
+
+
+def _portfolio_tile(viewer: Actor, desk: Desk) -> None:
+    from accord.portfolio import selectors as portfolio
+
+    funded = (portfolio.selections(viewer).filter(status="approved").select_related("budget_scenario")
+              .order_by("-budget_scenario__fiscal_year", "-id").first())
+    if funded is None:
+        desk.tiles.append(Tile("security portfolio", "nothing funded", "/portfolio/",
+                               note="no approved selection yet"))
+        return
+    cur = desk.currency
+    desk.tiles.append(Tile(f"funded for FY{funded.budget_scenario.fiscal_year}", _money(funded.cost, cur),
+                           f"/portfolio/selections/{funded.pk}/",
+                           note=f"of a {_money(funded.budget, cur)} budget; cuts expected loss by "
+                                f"{_money(funded.risk_reduction, cur)} a year"))
+
+
+def _analyst_tiles(viewer: Actor, desk: Desk) -> None:
+    from accord.vulns import selectors as vulns
+
+    if "vuln.read" not in viewer.capabilities:
+        return
+    soon = vulns.summary(viewer, vulns.FindingFilter(sla="due_soon"))
+    desk.tiles.append(Tile("open findings due soon", f"{soon.open:,}", "/vulns/?sla=due_soon",
+                           note="before they breach their SLA", tone="warn" if soon.open else ""))
+    latest = vulns.import_runs_visible_to(viewer).filter(finished_at__isnull=False).first()
+    if latest is None or latest.finished_at is None:
+        desk.tiles.append(Tile("last import", "none", "/vulns/imports/", note="import a scan", tone="warn"))
+        return
+    stale = clock.day_of(latest.finished_at) < clock.today() - timedelta(days=STALE_IMPORT_DAYS)
+    desk.tiles.append(Tile("last import", clock.day_of(latest.finished_at).isoformat(), "/vulns/imports/",
+                           note=f"{latest.scanner}: {latest.new:,} new, {latest.fixed:,} fixed",
+                           tone="warn" if stale else ""))
+
+
+def _operations_tiles(viewer: Actor, desk: Desk) -> None:
+    from accord.patching import selectors as patching
+
+    plan = patching.current_plan(viewer, summary_only=True)
+    if plan is None:
+        return
+    upcoming = patching.next_window_of(viewer, plan)
+    if upcoming is not None:
+        desk.tiles.append(Tile("next maintenance window", upcoming.start.strftime("%a %d %b %H:%M"),
+                               f"/patching/plans/{plan.pk}/#calendar",
+                               note=f"{upcoming.name}: {upcoming.changes} changes, {upcoming.reboots} reboots"))
+    approved = plan.emergencies.filter(status="approved").count()
+    desk.tiles.append(Tile("approved emergency changes", str(approved), f"/patching/plans/{plan.pk}/#emergencies",
+                           note="to run outside the windows", tone="warn" if approved else ""))
+
+
+def _owner_lines(viewer: Actor, desk: Desk) -> None:
+    from accord.org.selectors import services_owned_by
+
+    if "org.read" in viewer.capabilities:
+        desk.owned += [Line(s.name, "business service", f"/org/services/{s.pk}/") for s in services_owned_by(viewer)]
+    if "risk.read" in viewer.capabilities:
+        from accord.risks.selectors import scenarios_owned_by
+
+        desk.owned += [Line(s.name, _money(s.latest_run.mean, desk.currency) + " a year" if s.latest_run
+                            else "not simulated", f"/risks/{s.slug}/", note="risk scenario you own")
+                       for s in scenarios_owned_by(viewer)]
+    desk.tiles.append(Tile("services and risks you own", str(len(desk.owned)), "#owned",
+                           note="set as owner in the directory"))
+
+
+def _recent_decisions(viewer: Actor, desk: Desk) -> None:
+    from accord.governance.selectors import decisions_visible_to
+
+    desk.decisions = [Line(d.question, d.outcome, f"/decisions/{d.pk}/", note=d.decided_on.isoformat())
+                      for d in decisions_visible_to(viewer)[:5]]
+
+
+def _oversight_tiles(viewer: Actor, desk: Desk) -> None:
+    from accord.governance.selectors import counts
+    from accord.jobs.selectors import jobs_visible_to
+
+    failed = jobs_visible_to(viewer, status="failed").count()
+    desk.tiles.append(Tile("failed jobs", str(failed), "/jobs/?status=failed", note="retry or read the error",
+                           tone="warn" if failed else ""))
+    signoffs = counts(viewer)
+    desk.tiles.append(Tile("open sign-offs", str(signoffs.open), "/approvals/?status=open",
+                           note=f"{signoffs.voided} voided, {signoffs.expired} expired"))
+    if "audit.read" in viewer.capabilities:
+        desk.tiles.append(Tile("audit trail", "verify", "/audit/", note="recompute the hash chain"))
