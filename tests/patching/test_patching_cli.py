@@ -95,7 +95,7 @@ def test_show_in_money_job_derivation_and_assumptions(planning_data, ciso, cio):
 
     row = ExposureAssumptions.objects.get()
     own = runner.invoke(app, ["patch", "assumptions", "confirm", str(row.pk), "--token", token])
-    assert own.exit_code == 2 and "needs the CIO" in own.output
+    assert own.exit_code == 2 and "the CIO answers" in own.output
     confirmed = runner.invoke(app, ["patch", "assumptions", "confirm", str(row.pk), "--token", _token(cio)])
     assert confirmed.exit_code == 0, confirmed.output
     listed = runner.invoke(app, ["patch", "assumptions", "show", "--token", token])

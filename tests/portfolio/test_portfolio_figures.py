@@ -8,11 +8,11 @@ from django.test import Client
 
 import accord.engine.fair as fair_engine
 import accord.engine.portfolio as portfolio_engine
+from accord.core.templatetags.money import money
 from accord.portfolio import planning, services
 from accord.portfolio.models import EffectEstimate
 from accord.risks import services as risk_services
 from accord.risks.models import RiskScenario
-from accord.risks.templatetags.risk_format import money
 
 
 def _run(slug):

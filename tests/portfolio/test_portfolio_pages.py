@@ -102,3 +102,19 @@ def test_import_page_shows_line_and_column(browser, org_data):
     assert page.status_code == 422
     assert 'id="import-problems"' in page.content.decode() and "annual_cost" in page.content.decode()
     assert not Initiative.objects.exists()
+
+
+def test_a_large_instance_computes_its_frontier_as_a_job(browser, estimated, budget, monkeypatch):
+    from django.core.cache import cache
+
+    from accord.jobs.models import Job
+    from accord.portfolio import planning
+
+    monkeypatch.setattr(planning, "INLINE_FRONTIER_INITIATIVES", 0)  # every instance counts as large
+    cache.clear()
+    page = browser.get(f"/portfolio/?scenario={budget.pk}").content.decode()
+    job = Job.objects.get(kind="portfolio.frontier")
+    assert job.status == "succeeded" and job.result["url"] == f"/portfolio/?scenario={budget.pk}"
+    assert "break-even" in page  # (jobs run when queued in tests: the frontier is there at once)
+    browser.get(f"/portfolio/?scenario={budget.pk}")
+    assert Job.objects.filter(kind="portfolio.frontier").count() == 1  # cached for this instance: no second job

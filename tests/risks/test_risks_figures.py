@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from accord.accounts import services as account_services
 from accord.cli import app
+from accord.core.templatetags.money import money
 from accord.risks import services
 from accord.risks.models import RiskScenario
-from accord.risks.templatetags.risk_format import money
 
 # Most years without a loss, as with most real scenarios: ties that a copula of the inputs ignored.
 IDP_INPUTS = {"lef": {"pert": [0.01, 0.05, 0.15]}, "primary_loss": {"lognormal90": [100_000, 4_000_000]}}

@@ -89,10 +89,10 @@ def test_sla_policy_needs_the_ciso_and_the_cio(org_data, analyst, ciso, cio, mak
     assert bad.value.problems[0].field == "act_days"
     policy = services.propose_sla_policy(actor=ciso, act_days=5, attend_days=20, track_star_days=60,
                                          track_days=120, reason="faster")
-    with pytest.raises(ValidationFailed, match="cannot confirm"):
+    with pytest.raises(ValidationFailed, match="you cannot confirm what you already answered"):
         services.confirm_sla_policy(actor=ciso, policy=policy)
     other_ciso = make_user("ciso")
-    with pytest.raises(ValidationFailed, match="the CIO confirms"):
+    with pytest.raises(ValidationFailed, match="this needs the CIO"):
         services.confirm_sla_policy(actor=other_ciso, policy=policy)
     tls = Finding.objects.get(title="TLS 1.0 enabled")
     services.confirm_sla_policy(actor=cio, policy=policy)

@@ -110,7 +110,7 @@ def test_bound_by_bod_22_01_is_agreed_by_the_ciso_and_the_cio(org_data, analyst,
                                            reason="We became a federal contractor bound by BOD 22-01")
     finding.refresh_from_db()
     assert finding.due_date == seen.date() + timedelta(days=14)  # proposed, not in force
-    with pytest.raises(ValidationFailed, match="cannot confirm"):
+    with pytest.raises(ValidationFailed, match="you cannot confirm what you already answered"):
         services.confirm_sla_policy(actor=ciso, policy=proposal)
     services.confirm_sla_policy(actor=cio, policy=proposal)
     finding.refresh_from_db()

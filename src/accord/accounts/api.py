@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -25,8 +25,8 @@ def _user_out(user: User) -> dict[str, Any]:
 
 @router.get("/me", response={200: MeOut, **REFUSALS}, auth=Capability())
 def me(request: HttpRequest) -> dict[str, Any]:
-    user: User = acting_user(request)
-    return {**_user_out(user), "capabilities": sorted(user.capabilities)}
+    user = acting_user(request)
+    return {**_user_out(cast(User, user)), "capabilities": sorted(user.capabilities)}  # the token's own user
 
 
 @router.get("/tokens", response={200: list[TokenOut], **REFUSALS}, auth=Capability())

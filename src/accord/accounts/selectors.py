@@ -6,26 +6,26 @@ from django.db.models import QuerySet
 
 from accord.accounts.models import ApiToken, RoleGrant, RoleGrantStatus, User
 from accord.core.errors import NotFound
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 
 
-def users_visible_to(viewer: User) -> QuerySet[User]:
+def users_visible_to(viewer: Actor) -> QuerySet[User]:
     require(viewer, "user.read")
     return User.objects.prefetch_related("roles").order_by("username")
 
 
-def user_by_username(viewer: User, username: str) -> User:
+def user_by_username(viewer: Actor, username: str) -> User:
     user = users_visible_to(viewer).filter(username=username).first()
     if user is None:
         raise NotFound("user", username)
     return user
 
 
-def tokens_of(viewer: User) -> QuerySet[ApiToken]:
-    return ApiToken.objects.filter(user=viewer).order_by("-created_at")
+def tokens_of(viewer: Actor) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user_id=viewer.pk).order_by("-created_at")
 
 
-def token_of(viewer: User, token_id: int) -> ApiToken:
+def token_of(viewer: Actor, token_id: int) -> ApiToken:
     token = ApiToken.objects.filter(pk=token_id).select_related("user").first()
     if token is None or (token.user_id != viewer.pk and "user.manage" not in viewer.capabilities):
         raise NotFound("token", token_id)
@@ -38,13 +38,13 @@ def holders_of(roles: set[str] | frozenset[str] | list[str]) -> QuerySet[User]:
     return User.objects.filter(is_active=True, roles__role__in=list(roles)).distinct().order_by("username")
 
 
-def role_grants_visible_to(viewer: User, *, pending_only: bool = False) -> QuerySet[RoleGrant]:
+def role_grants_visible_to(viewer: Actor, *, pending_only: bool = False) -> QuerySet[RoleGrant]:
     require(viewer, "user.read")
     qs = RoleGrant.objects.select_related("user", "requested_by", "signoff").order_by("-requested_at", "-id")
     return qs.filter(status=RoleGrantStatus.PENDING) if pending_only else qs
 
 
-def role_grant_by_id(viewer: User, grant_id: int) -> RoleGrant:
+def role_grant_by_id(viewer: Actor, grant_id: int) -> RoleGrant:
     grant = role_grants_visible_to(viewer).filter(pk=grant_id).first()
     if grant is None:
         raise NotFound("role grant", grant_id)

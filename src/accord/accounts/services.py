@@ -18,7 +18,7 @@ from accord.accounts.models import ApiToken, LoginAttempt, RoleGrant, RoleGrantS
 from accord.accounts.tokens import display_prefix, new_token, token_digest
 from accord.core import audit
 from accord.core.errors import ValidationFailed
-from accord.core.permissions import Role, require
+from accord.core.permissions import Actor, Role, require
 
 
 def _user_snapshot(user: User) -> dict:
@@ -70,7 +70,7 @@ LEADERSHIP = frozenset({Role.CIO, Role.CISO})
 
 
 @transaction.atomic
-def create_user(*, actor: User, username: str, password: str, roles: Iterable[str], email: str = "",
+def create_user(*, actor: Actor, username: str, password: str, roles: Iterable[str], email: str = "",
                 display_name: str = "") -> User:
     """Create a user. A CIO or CISO role among `roles` waits for a second administrator (see
     `request_leadership`); the user gets the other roles now, or the reader role when nothing else."""
@@ -87,11 +87,11 @@ def create_user(*, actor: User, username: str, password: str, roles: Iterable[st
     return user
 
 
-def _other_admins(actor: User) -> Any:
+def _other_admins(actor: Actor) -> Any:
     return User.objects.filter(is_active=True, roles__role=Role.ADMIN).exclude(pk=actor.pk).distinct()
 
 
-def request_leadership(*, actor: User, user: User, role: str, already_granted: bool = False) -> RoleGrant:
+def request_leadership(*, actor: Actor, user: User, role: str, already_granted: bool = False) -> RoleGrant:
     """Ask for a CIO or CISO role: a second administrator approves it. With no other active
     administrator the role is granted at once and its current holders are told, so no one can
     quietly make themselves a signer (docs/adr/0005-leadership-role-grants.md)."""
@@ -103,7 +103,7 @@ def request_leadership(*, actor: User, user: User, role: str, already_granted: b
     require(actor, "user.manage")
     if role not in LEADERSHIP:
         raise ValidationFailed.field("role", f"{role!r} is not a leadership role")
-    grant = RoleGrant.objects.create(user=user, role=role, requested_by=actor, requested_at=timezone.now())
+    grant = RoleGrant.objects.create(user=user, role=role, requested_by_id=actor.pk, requested_at=timezone.now())
     if already_granted or not _other_admins(actor).exists():
         UserRole.objects.get_or_create(user=user, role=role)
         user.forget_cached_roles()
@@ -125,13 +125,13 @@ def request_leadership(*, actor: User, user: User, role: str, already_granted: b
 
 
 @transaction.atomic
-def decide_role_grant(*, actor: User, grant: RoleGrant, approve: bool, comment: str = "") -> RoleGrant:
+def decide_role_grant(*, actor: Actor, grant: RoleGrant, approve: bool, comment: str = "") -> RoleGrant:
     """A second administrator approves (the role takes effect) or refuses the grant."""
     from accord.governance import services as governance
     from accord.governance.models import SignOffStatus
 
     require(actor, "user.manage")
-    grant = RoleGrant.objects.select_for_update().select_related("user", "signoff").get(pk=grant.pk)
+    grant = RoleGrant.objects.select_for_update(of=("self",)).select_related("user", "signoff").get(pk=grant.pk)
     if grant.status != RoleGrantStatus.PENDING or grant.signoff is None:
         raise ValidationFailed.field("status", f"this grant is {grant.status}")
     if approve:
@@ -162,7 +162,7 @@ def bootstrap_admin(*, username: str, password: str, email: str = "") -> User:
 
 
 @transaction.atomic
-def set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
+def set_roles(*, actor: Actor, user: User, roles: Iterable[str]) -> User:
     """Set a user's roles. Removing any role and adding ordinary ones take effect now; adding the
     CIO or the CISO role is asked for (`request_leadership`)."""
     require(actor, "user.manage")
@@ -184,7 +184,7 @@ def set_roles(*, actor: User, user: User, roles: Iterable[str]) -> User:
 
 
 @transaction.atomic
-def disable_user(*, actor: User, user: User) -> User:
+def disable_user(*, actor: Actor, user: User) -> User:
     require(actor, "user.manage")
     if user.pk == actor.pk:
         raise ValidationFailed.field("username", "you cannot disable your own account")
@@ -204,7 +204,7 @@ class IssuedToken:
 
 
 @transaction.atomic
-def create_token(*, actor: User, name: str, expires_in_days: int | None = None) -> IssuedToken:
+def create_token(*, actor: Actor, name: str, expires_in_days: int | None = None) -> IssuedToken:
     """A personal token for the acting user (the API and the CLI authenticate with it)."""
     name = name.strip()
     if not name:
@@ -215,7 +215,7 @@ def create_token(*, actor: User, name: str, expires_in_days: int | None = None) 
         raise ValidationFailed.field("expires_in_days", "must be a positive number of days")
     secret = new_token()
     expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
-    token = ApiToken.objects.create(user=actor, name=name, prefix=display_prefix(secret),
+    token = ApiToken.objects.create(user_id=actor.pk, name=name, prefix=display_prefix(secret),
                                     digest=token_digest(secret), expires_at=expires_at)
     audit.record(actor, "token.created", token,
                  after={"name": name, "prefix": token.prefix, "expires_at": expires_at})
@@ -223,7 +223,7 @@ def create_token(*, actor: User, name: str, expires_in_days: int | None = None) 
 
 
 @transaction.atomic
-def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
+def revoke_token(*, actor: Actor, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk:
         require(actor, "user.manage")
     if token.revoked_at is None:

@@ -10,12 +10,15 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 
 err = Console(stderr=True)
+if TYPE_CHECKING:
+    from accord.core.permissions import Actor
+
 out = Console()
 
 
@@ -54,7 +57,7 @@ def saved_token() -> str | None:
     return None
 
 
-def acting_user(token: str | None = None) -> Any:
+def acting_user(token: str | None = None) -> Actor:
     """The user whose token this is; fails clearly when there is none or it is not valid."""
     from accord.accounts.services import user_for_token
 

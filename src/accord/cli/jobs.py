@@ -27,19 +27,19 @@ def list_command(
     from accord.cli.context import acting_user, django_ready, out, user_errors
 
     django_ready()
-    from accord.jobs import selectors, services
+    from accord.jobs import selectors
 
     with user_errors():
         rows = list(selectors.jobs_visible_to(acting_user(token), status=status)[:100])
     if as_json:
         typer.echo(json.dumps([{"id": j.pk, "kind": j.kind, "title": j.title, "status": j.status,
-                                "progress": services.live_progress(j)[0], "error": j.error, "result": j.result,
+                                "progress": selectors.live_progress(j)[0], "error": j.error, "result": j.result,
                                 "seconds": j.seconds, "created_at": j.created_at.isoformat()} for j in rows],
                               indent=2))
         return
     table = Table("job", "what", "by", "status", "progress", "seconds")
     for job in rows:
-        fraction, text = services.live_progress(job)
+        fraction, text = selectors.live_progress(job)
         table.add_row(str(job.pk), job.title[:60], str(job.actor), job.status + (f": {job.error[:60]}" if job.error else ""),
                       f"{fraction:.0%} {text}"[:40], "-" if job.seconds is None else f"{job.seconds:.1f}")
     out.print(table)
@@ -102,10 +102,8 @@ def start_command(
     from accord.cli.context import acting_user, django_ready, out, user_errors
 
     django_ready()
-    from django.conf import settings
-
     from accord.jobs import services
-    from accord.jobs.queue import load_tasks, start_consumer_threads
+    from accord.jobs.queue import load_tasks
     from accord.jobs.registry import KINDS
 
     load_tasks()
@@ -116,9 +114,19 @@ def start_command(
     out.print(f"job #{job.pk} queued: {label}")
     if detach:
         return
+    run_here(here)
+    follow_job(job.pk)
+
+
+def run_here(here: bool | None) -> None:
+    """Start worker threads in this process when asked, or by default when there is no Redis (the
+    SQLite queue's workers would be `accord serve`'s, which may not be running)."""
+    from django.conf import settings
+
+    from accord.jobs.queue import start_consumer_threads
+
     if here if here is not None else not settings.JOBS["redis_url"]:
         start_consumer_threads(2, periodic=False)
-    _follow(job.pk)
 
 
 @app.command("watch")
@@ -131,17 +139,18 @@ def watch_command(job_id: Annotated[int, typer.Argument(help="the job's number")
 
     with user_errors():
         selectors.job_by_id(acting_user(token), job_id)  # may this user see it?
-    _follow(job_id)
+    follow_job(job_id)
 
 
-def _follow(job_id: int) -> None:
+def follow_job(job_id: int) -> None:
+    """A progress bar until the job ends; exit code 1 if it failed."""
     import time
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from accord.cli.context import out
     from accord.jobs.models import Job, JobStatus
-    from accord.jobs.services import live_progress
+    from accord.jobs.selectors import live_progress
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   TimeElapsedColumn(), console=out, transient=False) as bar:
@@ -176,6 +185,9 @@ def worker(
     from accord.jobs.queue import huey, load_tasks
 
     load_tasks()
+    from django.db import connections
+
+    connections.close_all()  # process workers are forked: none may inherit this process's database connection
     out.print(f"Accord worker: {workers} {kind} consumer(s) on {type(huey.storage).__name__} (Ctrl+C to stop)")
     Consumer(huey, workers=workers, worker_type=kind, periodic=True).run()
 

@@ -16,7 +16,8 @@ from rich.table import Table
 
 from accord.core import money
 
-if TYPE_CHECKING:  # the engine (numpy, HiGHS) is imported by the commands that run it: `--help` stays fast
+if TYPE_CHECKING:  # the engine (numpy, HiGHS) and Django are imported by the commands that use them: `--help` stays fast
+    from accord.core.permissions import Actor
     from accord.engine.patching.model import Instance
     from accord.engine.patching.plan import PlanReport
 
@@ -136,14 +137,14 @@ app.add_typer(freezes_app, name="freezes")
 app.add_typer(assumptions_app, name="assumptions")
 
 
-def _plan_json(actor: Any, plan: Any) -> dict[str, Any]:
+def _plan_json(actor: Actor, plan: Any) -> dict[str, Any]:
     from accord.patching.api import plan_document
     from accord.patching.schemas import PlanOut
 
     return PlanOut.model_validate(plan_document(actor, plan)).model_dump(mode="json")
 
 
-def _print_plan(actor: Any, plan: Any) -> None:
+def _print_plan(actor: Actor, plan: Any) -> None:
     from accord.patching import selectors
 
     console = Console()
@@ -189,7 +190,7 @@ def _print_plan(actor: Any, plan: Any) -> None:
     console.print(f"{len(forecast)} finding(s) will breach their SLA under this plan (`accord patch forecast {plan.pk}`)")
 
 
-def _plan_or_current(actor: Any, plan_id: int | None) -> Any:
+def _plan_or_current(actor: Actor, plan_id: int | None) -> Any:
     from accord.cli.context import fail
     from accord.patching import selectors
 

@@ -15,7 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-if TYPE_CHECKING:  # the engine (numpy, HiGHS) is imported by the commands that run it: `--help` stays fast
+from accord.core import money
+
+if TYPE_CHECKING:  # the engine (numpy, HiGHS) and Django are imported by the commands that use them: `--help` stays fast
+    from accord.core.permissions import Actor
     from accord.engine.portfolio.frontier import Frontier
     from accord.engine.portfolio.model import Instance, Selection
 
@@ -184,7 +187,7 @@ TokenOption = Annotated[str | None, typer.Option("--token", help="personal token
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON document")]
 
 
-def _budget_scenario(actor: Any, name: str | None) -> Any:
+def _budget_scenario(actor: Actor, name: str | None) -> Any:
     from accord.cli.context import fail
     from accord.portfolio import selectors
 
@@ -224,7 +227,9 @@ def list_initiatives(
             "rosi": v.estimate.rosi if v.estimate else None, "estimate_current": v.current,
         } for v in views], indent=2) + "\n")
         return
-    table = Table("slug", "title", "status", "one-off", "a year", "ΔALE", "ROSI")
+    cur = _organisation_currency()
+    table = Table("slug", "title", "status", "one-off", "a year", "ΔALE a year", "ROSI",
+                  title=f"Initiatives (amounts in {cur})")
     for v in views:
         it, est = v.initiative, v.estimate
         table.add_row(it.slug, it.title, it.status, f"{it.one_off_cost:,.0f}", f"{it.annual_cost:,.0f}",
@@ -295,7 +300,9 @@ def estimate(
             "seed": e.seed, "years": e.years, "engine_version": e.engine_version, "input_hash": e.input_hash,
         } for e in done], indent=2) + "\n")
         return
-    table = Table("initiative", "ΔALE", "90% range", "ROSI", "ROSI range", "NPV", "payback")
+    cur = _organisation_currency()
+    table = Table("initiative", "ΔALE a year", "90% range", "ROSI", "ROSI range", "NPV", "payback",
+                  title=f"Estimates (amounts in {cur})")
     for e in done:
         table.add_row(e.initiative.slug, f"{e.delta_ale:,.0f}", f"{e.delta_ale_low:,.0f} to {e.delta_ale_high:,.0f}",
                       _ratio(e.rosi), f"{_ratio(e.rosi_low)} to {_ratio(e.rosi_high)}", f"{e.npv:,.0f}",
@@ -338,18 +345,28 @@ def select(
                    status=selection.status, signoff_id=selection.signoff_id, frontier=selection.frontier)
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return
-    table = Table(title=f"Best set for {selection.budget:,.0f} over {chosen.horizon_years} years ({chosen.name})")
-    for column in ("initiative", "cost over horizon", "ΔALE alone", "ΔALE in the set"):
+    cur = _organisation_currency()
+    table = Table(title=f"Best set for {money.full(selection.budget, cur)} over {chosen.horizon_years} years "
+                        f"({chosen.name})")
+    for column in ("initiative", f"cost over horizon ({cur})", "ΔALE alone a year", "ΔALE in the set a year"):
         table.add_column(column, justify="left" if column == "initiative" else "right")
     for row in result.rows():
         table.add_row(row["title"], f"{row['cost']:,.0f}", f"{row['delta_ale_alone']:,.0f}",
                       f"{row['delta_ale_in_set']:,.0f}")
     out.print(table)
     gap = "unknown" if result.gap is None else f"{result.gap:.3%}"
-    out.print(f"cost {selection.cost:,.0f} | ALE {selection.total_ale:,.0f} -> residual {selection.residual_ale:,.0f}"
-              f" | risk reduction {selection.risk_reduction:,.0f} a year | gap {gap} | selection #{selection.pk}",
+    out.print(f"cost {money.full(selection.cost, cur)} over {chosen.horizon_years} years | expected loss "
+              f"{money.full(selection.total_ale, cur)} a year -> residual {money.full(selection.residual_ale, cur)} | "
+              f"risk reduction {money.full(selection.risk_reduction, cur)} a year | gap {gap} | "
+              f"selection #{selection.pk}",
               highlight=False)
     if decision is not None:
         out.print(f"[green]✔[/] approved: decision #{decision.pk}: {decision.outcome}", highlight=False)
     elif approve:
         out.print(f"your approval is recorded (sign-off #{selection.signoff_id}); it needs the other leader's too")
+
+
+def _organisation_currency() -> str:
+    from accord.risks.selectors import organisation_currency
+
+    return organisation_currency()

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from accord.core import money
+
 if TYPE_CHECKING:  # the engine (numpy, scipy) is imported by the commands that run it: `--help` stays fast
     from accord.engine.fair import SimulationResult
     from accord.engine.fair.stats import SeriesStats
@@ -46,14 +48,8 @@ def _load(path: Path) -> Any:
 
 
 def _money(currency: str, value: float | None) -> str:
-    """Compact money for tables: USD 1.25M, USD 594k, USD 950."""
-    if value is None:
-        return "-"
-    size = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if size >= limit:
-            return f"{currency} {value / limit:,.{2 if size < 10 * limit else 1}f}{suffix}"
-    return f"{currency} {value:,.0f}"
+    """Compact money for tables, as the pages show it: USD 1.25M, USD 594k, USD 950."""
+    return money.compact(value, currency)
 
 
 def _row(label: str, stats: SeriesStats) -> list[str]:

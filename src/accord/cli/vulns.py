@@ -10,33 +10,41 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from accord.engine.vulns.cvss import score_vector
-from accord.engine.vulns.dedup import Repeats, summary
-from accord.engine.vulns.detect import read_scan
-from accord.engine.vulns.errors import InputFileError, InvalidInput
-from accord.engine.vulns.notes import ParseNotes
-from accord.engine.vulns.parsers import ScanFormat
-from accord.engine.vulns.records import Severity
-from accord.engine.vulns.ssvc import CISA_TREE, decision_point_values
-from accord.engine.vulns.streams import DEFAULT_MAX_BYTES, check_file_size
+if TYPE_CHECKING:  # the engine is imported by the commands that run it: `--help` stays fast
+    from accord.engine.vulns.errors import InputFileError, InvalidInput
 
 app = typer.Typer(
     help="Vulnerabilities: CVSS scores, SSVC decisions, scanner files.",
     no_args_is_help=True,
 )
 
-FORMAT_CHOICES = ["auto", *(item.value for item in ScanFormat)]
+FORMAT_HELP = "the file's format: auto (recognised by content) or one `accord vulns formats` lists"
+
+
+def _format_choices() -> list[str]:
+    from accord.engine.vulns.parsers import ScanFormat
+
+    return ["auto", *(item.value for item in ScanFormat)]
 
 
 @app.callback()
 def _vulns() -> None:
     """Vulnerabilities: CVSS scores, SSVC decisions, scanner files."""
+
+
+@app.command()
+def formats() -> None:
+    """The scanner formats Accord reads, with the names `--format` takes."""
+    from accord.engine.vulns.parsers import ScanFormat
+
+    for item in ScanFormat:
+        typer.echo(f"{item.value:<18} {item.label}")
 
 
 def _fail(exc: InvalidInput | InputFileError) -> typer.Exit:
@@ -54,6 +62,9 @@ def cvss(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
 ) -> None:
     """Print the score and severity of a CVSS v3.x or v4.0 vector."""
+    from accord.engine.vulns.cvss import score_vector
+    from accord.engine.vulns.errors import InvalidInput
+
     try:
         result = score_vector(vector)
     except InvalidInput as exc:
@@ -89,6 +100,9 @@ def ssvc(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
 ) -> None:
     """Print CISA's SSVC decision (track, track*, attend, act) for four decision-point values."""
+    from accord.engine.vulns.errors import InvalidInput
+    from accord.engine.vulns.ssvc import CISA_TREE, decision_point_values
+
     try:
         values = decision_point_values(exploitation, automatable, technical_impact, mission_wellbeing)
     except InvalidInput as exc:
@@ -113,20 +127,28 @@ def ssvc(
 def parse(
     file: Annotated[Path, typer.Argument(help="scanner file to read")],
     file_format: Annotated[
-        str, typer.Option("--format", help=f"one of {', '.join(FORMAT_CHOICES)}")
+        str, typer.Option("--format", help=FORMAT_HELP)
     ] = "auto",
     application: Annotated[
         str | None, typer.Option(help="asset name for code and component findings (SARIF, CycloneDX, DefectDojo "
                                       "without a host; default: from the file)")
     ] = None,
     max_size: Annotated[
-        int, typer.Option(help="refuse files larger than this many bytes")
-    ] = DEFAULT_MAX_BYTES,
+        int | None, typer.Option(help="refuse files larger than this many bytes (default: 2 GiB)")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
 ) -> None:
     """Read a scanner file and print its normalised findings counted by severity (nothing is stored)."""
-    if file_format not in FORMAT_CHOICES:
-        raise _fail(InvalidInput("--format", f"{file_format!r} is not one of {', '.join(FORMAT_CHOICES)}"))
+    from accord.engine.vulns.dedup import Repeats, summary
+    from accord.engine.vulns.detect import read_scan
+    from accord.engine.vulns.errors import InputFileError, InvalidInput
+    from accord.engine.vulns.notes import ParseNotes
+    from accord.engine.vulns.records import Severity
+    from accord.engine.vulns.streams import DEFAULT_MAX_BYTES, check_file_size
+
+    max_size = DEFAULT_MAX_BYTES if max_size is None else max_size
+    if file_format not in _format_choices():
+        raise _fail(InvalidInput("--format", f"{file_format!r} is not one of {', '.join(_format_choices())}"))
     if not file.is_file():
         raise _fail(InvalidInput("FILE", f"{file}: no such file"))
     started = time.perf_counter()
@@ -213,7 +235,7 @@ WHO_HELP = "personal token (default: ACCORD_TOKEN or the one `accord login` save
 def import_file(
     file: Annotated[Path, typer.Argument(help="scanner file to import")],
     file_format: Annotated[
-        str, typer.Option("--format", help=f"one of {', '.join(FORMAT_CHOICES)}")
+        str, typer.Option("--format", help=FORMAT_HELP)
     ] = "auto",
     scope: Annotated[
         str | None, typer.Option(help="what the scan covers; findings open in it and absent from the file are fixed "
@@ -228,6 +250,8 @@ def import_file(
         str | None, typer.Option(help="business service of the assets this import discovers")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON document")] = False,
+    background: Annotated[bool, typer.Option("--background", help="queue it as a job (run by `accord worker`, "
+                                                                   "or here without Redis) and follow it")] = False,
     token: Annotated[str | None, typer.Option("--token", help=WHO_HELP)] = None,
 ) -> None:
     """Import a scanner file: all findings or none; prints new, unchanged, fixed and reopened."""
@@ -235,13 +259,22 @@ def import_file(
 
     from accord.cli.context import acting_user, django_ready, fail, user_errors
 
-    if file_format not in FORMAT_CHOICES:
-        fail(f"--format: {file_format!r} is not one of {', '.join(FORMAT_CHOICES)}")
+    if file_format not in _format_choices():
+        fail(f"--format: {file_format!r} is not one of {', '.join(_format_choices())}")
     if not file.is_file():
         fail(f"{file}: no such file")
     django_ready()
-    from accord.vulns.services import import_scan
+    from accord.vulns.services import import_in_background, import_scan
 
+    if background:
+        from accord.cli.jobs import follow_job, run_here
+
+        with user_errors(), file.open("rb") as handle:
+            job = import_in_background(actor=acting_user(token), file=handle, filename=file.name, format=file_format,
+                                       scope=scope, application=application, service=service)
+        run_here(None)
+        follow_job(job.pk)
+        return
     size = file.stat().st_size
     progress = Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
                         TimeRemainingColumn(), console=Console(stderr=True), transient=True, disable=as_json)

@@ -8,14 +8,14 @@ capability sits on the operation, tests can list every operation and check it fo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.utils import check_csrf
 
 from accord.core.errors import NotAllowed
-from accord.core.permissions import CAPABILITY_HELP, require
+from accord.core.permissions import CAPABILITY_HELP, Actor, require
 
 ANY_SIGNED_IN = "signed-in"
 
@@ -45,9 +45,9 @@ class Capability(HttpBearer):
         return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from accord.accounts.services import user_for_token
+        from django.contrib.auth import authenticate
 
-        return user_for_token(token)
+        return authenticate(request, api_token=token)  # accord.accounts.backends.ApiTokenBackend
 
     def _session_user(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)
@@ -58,6 +58,6 @@ class Capability(HttpBearer):
         return user
 
 
-def acting_user(request: HttpRequest) -> Any:
+def acting_user(request: HttpRequest) -> Actor:
     """The user the operation's Capability auth let in."""
-    return request.auth  # type: ignore[attr-defined]
+    return cast(Actor, request.auth)  # type: ignore[attr-defined]

@@ -98,3 +98,8 @@ def paginate(queryset: QuerySet[Any], *, page: int, page_size: int) -> dict[str,
 REFUSALS: dict[int | frozenset[int], Any] = {
     frozenset({401, 403, 404, 422}): ErrorOut,
 }
+
+
+def changes_of(payload: Any) -> dict[str, Any]:
+    """The fields a PATCH body sets (those left out keep their value)."""
+    return dict(payload.dict(exclude_unset=True))

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accord.core.models import AuditChainHead, AuditEvent
+from accord.core.permissions import Actor
 
 GENESIS_HASH = "0" * 64
 
@@ -87,7 +88,7 @@ def _object_identity(obj: models.Model | tuple[str, str, str] | None) -> tuple[s
     return f"{meta.app_label}.{meta.model_name}", str(obj.pk), str(obj)[:300]
 
 
-def record(actor: Any, action: str, obj: models.Model | tuple[str, str, str] | None, *,
+def record(actor: Actor | None, action: str, obj: models.Model | tuple[str, str, str] | None, *,
            before: Any = None, after: Any = None, actor_name: str | None = None) -> AuditEvent:
     """Append one audit row. Must run inside the writer's transaction, so both commit or neither."""
     if not transaction.get_connection().in_atomic_block:
@@ -147,3 +148,14 @@ def verify_chain() -> ChainReport:
     if head is not None and (head.seq != checked or head.hash != expected_prev):
         return ChainReport(False, checked, checked + 1, f"the chain head says {head.seq} rows; rows after #{checked} were removed")
     return ChainReport(True, checked)
+
+
+def record_change(actor: Actor | None, action: str, obj: models.Model, before: dict[str, Any],
+                  after: dict[str, Any]) -> bool:
+    """Record the fields that differ between two snapshots of `obj` (`snapshot` before and after an
+    update); nothing when none does. Returns whether anything changed."""
+    if before == after:
+        return False
+    record(actor, action, obj, before={k: v for k, v in before.items() if after.get(k) != v},
+           after={k: v for k, v in after.items() if before.get(k) != v})
+    return True

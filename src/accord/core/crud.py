@@ -15,7 +15,7 @@ from django.db import IntegrityError, models, transaction
 
 from accord.core import audit
 from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 
 M = TypeVar("M", bound=models.Model)
 
@@ -53,7 +53,7 @@ def _save(instance: models.Model) -> None:
 
 
 @transaction.atomic
-def create_row(*, actor: Any, model: type[M], capability: str, fields: Mapping[str, Any]) -> M:
+def create_row(*, actor: Actor, model: type[M], capability: str, fields: Mapping[str, Any]) -> M:
     require(actor, capability)
     instance = model()
     _assign(instance, fields)
@@ -63,14 +63,11 @@ def create_row(*, actor: Any, model: type[M], capability: str, fields: Mapping[s
 
 
 @transaction.atomic
-def update_row(*, actor: Any, instance: M, capability: str, changes: Mapping[str, Any]) -> M:
+def update_row(*, actor: Actor, instance: M, capability: str, changes: Mapping[str, Any]) -> M:
     require(actor, capability)
     before = audit.snapshot(instance)
     _assign(instance, changes)
     _save(instance)
     after = audit.snapshot(instance)
-    if after != before:
-        audit.record(actor, f"{instance._meta.model_name}.updated", instance,
-                     before={k: v for k, v in before.items() if after.get(k) != v},
-                     after={k: v for k, v in after.items() if before.get(k) != v})
+    audit.record_change(actor, f"{instance._meta.model_name}.updated", instance, before, after)
     return instance

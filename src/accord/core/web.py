@@ -8,12 +8,13 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accord.core.errors import ValidationFailed
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 
 # A page view: it answers an HttpResponse, or a streamed one (exports); the decorator keeps its type.
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -49,9 +50,9 @@ def paginate(request: HttpRequest, items: Any, *, per_page: int = 50) -> tuple[P
     return page, urlencode(params)
 
 
-def viewer(request: HttpRequest) -> Any:
+def viewer(request: HttpRequest) -> Actor:
     """The signed-in user; the login middleware lets no anonymous request reach a page."""
-    return request.user
+    return cast(Actor, request.user)
 
 
 def is_partial(request: HttpRequest) -> bool:
@@ -71,3 +72,22 @@ def form_page(request: HttpRequest, *, form: forms.BaseForm, save: Callable[[dic
         else:
             return success(saved)
     return render(request, template, {**context, "form": form}, status=422 if form.errors else 200)
+
+
+def edit_record_page(request: HttpRequest, *, form_class: type[forms.ModelForm], instance: Any, kind: str,
+                     template: str, save: Callable[[Any, Any], Any], next_url: Callable[[Any], str],
+                     context: dict[str, Any] | None = None) -> HttpResponse:
+    """Create (`instance` None) or edit one record through its service: `save(form, data)` calls the
+    service and returns the row; on success the page says so and goes to `next_url(row)`.
+
+    The form edits a copy of the row: a ModelForm writes its values onto its instance while cleaning,
+    and the service must see the row as it was to record what changed."""
+    copy = type(instance).objects.get(pk=instance.pk) if instance is not None else None
+    form = form_class(request.POST or None, instance=copy)
+
+    def done(saved: Any) -> HttpResponse:
+        messages.success(request, f"{kind[0].upper()}{kind[1:]} {saved} saved.")
+        return redirect(next_url(saved))
+
+    return form_page(request, form=form, save=lambda data: save(form, data), template=template,
+                     context={"kind": kind, "instance": instance, **(context or {})}, success=done)

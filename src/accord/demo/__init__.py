@@ -13,10 +13,10 @@ from django.db import transaction
 
 from accord.demo.accounts import DEMO_ACCOUNTS, DemoContext, create_demo_accounts
 from accord.demo.organisation import build_organisation
+from accord.demo.patching import build_patching
+from accord.demo.portfolio import build_portfolio
 from accord.demo.risks import build_risks
 from accord.demo.vulns import build_vulnerabilities
-from accord.patching.demo import build_patching
-from accord.portfolio.demo import build_portfolio
 
 DEMO_BUILDERS: list[Callable[[DemoContext], str]] = [
     build_organisation, build_risks, build_vulnerabilities, build_patching, build_portfolio,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from accord.core.api_auth import Capability, acting_user
 from accord.core.api_common import REFUSALS
@@ -47,6 +48,8 @@ class DeskOut(Schema):
     tiles: list[TileOut]
     waiting: WaitingOut
     kev_past_due_by_service: list[ServiceCountOut]
+    as_of: dt.datetime | None = Field(None, description="set when finding counts are from before the latest "
+                                                        "change (being recomputed): when they were counted")
 
 
 @router.get("/", response={200: DeskOut, **REFUSALS}, auth=Capability())
@@ -57,4 +60,4 @@ def get_desk(request: HttpRequest) -> Any:
                         "batches": [{"kind": b.kind_label, "count": b.count, "url": b.url}
                                     for b in mine.waiting.batches]},
             "kev_past_due_by_service": [{"service": line.label, "findings": line.count, "url": line.url}
-                                        for line in mine.kev_by_service]}
+                                        for line in mine.kev_by_service], "as_of": mine.as_of}

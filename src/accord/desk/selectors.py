@@ -8,12 +8,13 @@ write, so the page stays fast with a million findings (benchmarks/desk.py).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from accord.core import clock
 from accord.core.money import compact
 from accord.core.permissions import Actor
+from accord.core.write_cache import reset_staleness, served_stale
 
 # A user with several roles gets the desk of the first one here that they hold.
 ROLE_DESKS = (("ciso", "leadership"), ("cio", "leadership"), ("security_analyst", "analyst"),
@@ -96,6 +97,7 @@ class Desk:
     owned: list[Line] = field(default_factory=list)  # a project owner's services and scenarios
     decisions: list[Line] = field(default_factory=list)
     overview: Any = None  # the organisation's inventory, for oversight and readers
+    as_of: datetime | None = None  # set when finding counts are from before the latest write
 
     @property
     def title(self) -> str:
@@ -108,8 +110,11 @@ def desk_role(viewer: Actor) -> str:
 
 
 def desk_for(viewer: Actor) -> Desk:
+    """The desk; its finding counts may be those from before the latest write while they are
+    recomputed (a million findings take a second), and `as_of` then says when they were counted."""
     from accord.risks.selectors import organisation_currency
 
+    reset_staleness()
     desk = Desk(role=desk_role(viewer), currency=organisation_currency())
     caps = viewer.capabilities
     role = desk.role
@@ -140,6 +145,7 @@ def desk_for(viewer: Actor) -> Desk:
 
         desk.waiting = _queue(waiting_for(viewer, limit=2000))
         desk.my_requests = _queue(open_requests_of(viewer, limit=2000))
+    desk.as_of = served_stale()
     return desk
 
 
@@ -156,10 +162,6 @@ def _queue(signoffs: list[Any]) -> Queue:
     return Queue(sorted(single, key=lambda s: (s.requested_at, s.pk)), batches)
 
 
-def _money(value: float, currency: str) -> str:
-    return compact(value, currency)
-
-
 def _risk_picture(viewer: Actor, desk: Desk) -> None:
     from accord.risks import selectors as risks
 
@@ -168,14 +170,14 @@ def _risk_picture(viewer: Actor, desk: Desk) -> None:
     checks = list(figures.run.result.get("appetite") or []) if figures.run is not None else []
 
     def line(f: Any) -> Line:
-        return Line(f.scenario.name, _money(f.run.mean, desk.currency) + " a year",
-                    f"/risks/{f.scenario.slug}/", note=f"1 year in 20 above {_money(f.run.p95, desk.currency)}")
+        return Line(f.scenario.name, compact(f.run.mean, desk.currency) + " a year",
+                    f"/risks/scenarios/{f.scenario.slug}/", note=f"1 year in 20 above {compact(f.run.p95, desk.currency)}")
 
     above = risks.above_appetite(figures)
     desk.risk = RiskPicture(total=figures.plain_sum, scenarios=len(figures.scenarios), appetite=checks,
                             breach=breach, out_of_date=bool(figures.out_of_date),
                             above=[line(f) for f in above], largest=[line(f) for f in figures.scenarios[:5]])
-    desk.tiles.append(Tile("expected loss a year", _money(figures.plain_sum, desk.currency), "/risks/",
+    desk.tiles.append(Tile("expected loss a year", compact(figures.plain_sum, desk.currency), "/risks/",
                            note=f"sum of {len(figures.scenarios)} open scenarios' means",
                            tone="bad" if breach else ""))
     desk.tiles.append(_appetite_tile(checks, breach, len(above), desk.currency))
@@ -187,7 +189,7 @@ def _appetite_tile(checks: list[dict[str, Any]], breach: bool | None, above: int
         return Tile("against the board's appetite", "not simulated" if breach is None else "no appetite set",
                     "/risks/portfolio/", note=on_their_own, tone="warn" if above else "")
     worst = max(checks, key=lambda c: float(c["probability"]) - float(c["tolerance"]))
-    chance = (f"{float(worst['probability']):.1%} chance of a year above {_money(float(worst['loss']), currency)}"
+    chance = (f"{float(worst['probability']):.1%} chance of a year above {compact(float(worst['loss']), currency)}"
               f" (tolerated {float(worst['tolerance']):.1%})")
     return Tile("all risks against the board's appetite", "above" if breach else "within", "/risks/portfolio/",
                 note=f"{chance}; {on_their_own}", tone="bad" if breach else "warn" if above else "")
@@ -196,8 +198,8 @@ def _appetite_tile(checks: list[dict[str, Any]], breach: bool | None, above: int
 def _vuln_tiles(viewer: Actor, desk: Desk) -> None:
     from accord.vulns import selectors as vulns
 
-    kev_past_due = vulns.summary(viewer, vulns.FindingFilter(kev=True, sla="breached"))
-    everything = vulns.summary(viewer, vulns.FindingFilter())
+    kev_past_due = vulns.summary(viewer, vulns.FindingFilter(kev=True, sla="breached"), fresh=False)
+    everything = vulns.summary(viewer, vulns.FindingFilter(), fresh=False)
     within = 100.0 * (everything.open - everything.past_due) / everything.open if everything.open else 100.0
     desk.tiles.append(Tile("KEV findings past due", f"{kev_past_due.open:,}", "/vulns/?kev=yes&sla=breached",
                            note="known exploited, past their due date", tone="bad" if kev_past_due.open else ""))
@@ -208,7 +210,7 @@ def _vuln_tiles(viewer: Actor, desk: Desk) -> None:
         # (the findings list has no "without a service" filter: that row links to the assets to assign)
         Line(row.name, f"{row.findings:,}", f"/vulns/?kev=yes&sla=breached&service={row.service_id}"
              if row.service_id else "/org/assets/?discovered=true", count=row.findings)
-        for row in vulns.kev_past_due_by_service(viewer)]
+        for row in vulns.kev_past_due_by_service(viewer, fresh=False)]
 
 
 def _patch_tile(viewer: Actor, desk: Desk) -> None:
@@ -237,10 +239,10 @@ def _portfolio_tile(viewer: Actor, desk: Desk) -> None:
                                note="no approved selection yet"))
         return
     cur = desk.currency
-    desk.tiles.append(Tile(f"funded for FY{funded.budget_scenario.fiscal_year}", _money(funded.cost, cur),
+    desk.tiles.append(Tile(f"funded for FY{funded.budget_scenario.fiscal_year}", compact(funded.cost, cur),
                            f"/portfolio/selections/{funded.pk}/",
-                           note=f"of a {_money(funded.budget, cur)} budget; cuts expected loss by "
-                                f"{_money(funded.risk_reduction, cur)} a year"))
+                           note=f"of a {compact(funded.budget, cur)} budget; cuts expected loss by "
+                                f"{compact(funded.risk_reduction, cur)} a year"))
 
 
 def _analyst_tiles(viewer: Actor, desk: Desk) -> None:
@@ -248,7 +250,7 @@ def _analyst_tiles(viewer: Actor, desk: Desk) -> None:
 
     if "vuln.read" not in viewer.capabilities:
         return
-    soon = vulns.summary(viewer, vulns.FindingFilter(sla="due_soon"))
+    soon = vulns.summary(viewer, vulns.FindingFilter(sla="due_soon"), fresh=False)
     desk.tiles.append(Tile("open findings due soon", f"{soon.open:,}", "/vulns/?sla=due_soon",
                            note="before they breach their SLA", tone="warn" if soon.open else ""))
     latest = vulns.import_runs_visible_to(viewer).filter(finished_at__isnull=False).first()
@@ -285,8 +287,8 @@ def _owner_lines(viewer: Actor, desk: Desk) -> None:
     if "risk.read" in viewer.capabilities:
         from accord.risks.selectors import scenarios_owned_by
 
-        desk.owned += [Line(s.name, _money(s.latest_run.mean, desk.currency) + " a year" if s.latest_run
-                            else "not simulated", f"/risks/{s.slug}/", note="risk scenario you own")
+        desk.owned += [Line(s.name, compact(s.latest_run.mean, desk.currency) + " a year" if s.latest_run
+                            else "not simulated", f"/risks/scenarios/{s.slug}/", note="risk scenario you own")
                        for s in scenarios_owned_by(viewer)]
     desk.tiles.append(Tile("services and risks you own", str(len(desk.owned)), "#owned",
                            note="set as owner in the directory"))

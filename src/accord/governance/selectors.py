@@ -104,3 +104,19 @@ def open_requests_of(viewer: Actor, *, limit: int = 50) -> list[SignOff]:
     """Open sign-offs the viewer asked for, oldest first: what they are waiting on others for."""
     return list(SignOff.objects.filter(status=SignOffStatus.OPEN, requested_by_id=viewer.pk)
                 .prefetch_related("approvals").order_by("requested_at", "id")[:limit])
+
+
+def is_leader(viewer: Actor) -> bool:
+    """Whether the viewer holds the CISO or the CIO role (who may propose a two-leader change)."""
+    return bool(set(viewer.role_names) & {"ciso", "cio"})
+
+
+def may_answer(viewer: Actor, signoff: SignOff | None) -> bool:
+    """Whether the viewer may answer this sign-off now: it is open, an open slot takes a role they
+    hold, and they have not answered it (the page offers the button only then)."""
+    if signoff is None or signoff.status != SignOffStatus.OPEN:
+        return False
+    if any(a.user_id == viewer.pk for a in signoff.approvals.all()):
+        return False
+    held = set(viewer.role_names)
+    return any(held & set(signoff.slots[k]) for k in open_slot_indexes(signoff))

@@ -18,7 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accord.core import audit, clock
-from accord.core.errors import ValidationFailed
+from accord.core.errors import NotAllowed, ValidationFailed
 from accord.core.permissions import Actor, Role
 from accord.governance import events
 from accord.governance.models import Approval, Decision, SignOff, SignOffStatus
@@ -101,6 +101,28 @@ def _refuse_unless_open(signoff: SignOff) -> None:
         raise ValidationFailed.field("status", f"sign-off #{signoff.pk} is {signoff.status}, not open")
 
 
+LEADERS = ("ciso", "cio")
+
+
+def leader_role(actor: Actor, capability: str) -> str:
+    """The leadership role a proposal is made in (the CISO's when the actor holds both); refused for
+    anyone who is neither the CISO nor the CIO."""
+    held = set(actor.role_names) & set(LEADERS)
+    if not held:
+        raise NotAllowed(capability)
+    return "ciso" if "ciso" in held else "cio"
+
+
+def propose_as_leader(*, actor: Actor, capability: str, kind: str, subject: models.Model, inputs: Any, summary: str,
+                      url: str = "", figures: dict[str, Any] | None = None) -> SignOff:
+    """A change one leader proposes and the other confirms: the proposal is the proposer's approval in
+    their role's slot; the other leader's slot stays open, and the proposer cannot fill it."""
+    role = leader_role(actor, capability)
+    other = "cio" if role == "ciso" else "ciso"
+    return request_signoff(actor=actor, kind=kind, subject=subject, inputs=inputs, slots=[[role], [other]],
+                           summary=summary, url=url, figures=figures, proposer_role=role)
+
+
 def _slot_for(actor: Actor, signoff: SignOff, role: str | None) -> tuple[int, str]:
     held = set(getattr(actor, "role_names", ()))
     candidates = [(k, r) for k in open_slot_indexes(signoff) for r in signoff.slots[k] if r in held and (role in (None, r))]
@@ -118,10 +140,13 @@ def _slot_for(actor: Actor, signoff: SignOff, role: str | None) -> tuple[int, st
 
 
 def _answer(actor: Actor, signoff: SignOff, role: str | None, *, approved: bool, comment: str) -> Approval:
+    mine = next((a for a in signoff.approvals.all() if a.user_id == actor.pk), None)
+    if signoff.distinct_people and mine is not None:
+        wanted = " or ".join(sorted({r.upper() for k in open_slot_indexes(signoff) for r in signoff.slots[k]}))
+        raise ValidationFailed.field("user", f"you cannot confirm what you already answered (as the "
+                                     f"{mine.role.upper()}): the approvals must come from different people, "
+                                     f"so the {wanted} answers")
     slot, chosen = _slot_for(actor, signoff, role)
-    if signoff.distinct_people and any(a.user_id == actor.pk for a in signoff.approvals.all()):
-        raise ValidationFailed.field("user", "the approvals must come from different people: you have already "
-                                     "answered this one")
     approval = Approval.objects.create(signoff=signoff, slot=slot, role=chosen, user_id=actor.pk, approved=approved,
                                        comment=comment, at=timezone.now())
     audit.record(actor, "signoff.approved" if approved else "signoff.rejected", signoff,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
+from accord.core.permissions import Actor
 from accord.jobs.tick import step
 
 
 @step("governance.expiries")
-def expiries(actor: Any, today: date) -> str:
+def expiries(actor: Actor, today: date) -> str:
     from accord.governance.services import expire_lapsed, remind_expiring
 
     expired = expire_lapsed(actor=actor, today=today)

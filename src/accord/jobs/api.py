@@ -42,11 +42,11 @@ class JobOut(Schema):
 
     @staticmethod
     def resolve_progress(obj: Any) -> float:
-        return services.live_progress(obj)[0]
+        return selectors.live_progress(obj)[0]
 
     @staticmethod
     def resolve_progress_text(obj: Any) -> str:
-        return services.live_progress(obj)[1]
+        return selectors.live_progress(obj)[1]
 
     @staticmethod
     def resolve_parts(obj: Any) -> int:

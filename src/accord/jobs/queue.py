@@ -9,11 +9,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.db import close_old_connections
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 NAME = "accord"
@@ -56,3 +59,18 @@ def start_consumer_threads(workers: int, *, periodic: bool) -> None:
     # threads without its own handlers. They are daemon threads and end with the process.
     consumer._set_signal_handlers = lambda: None
     consumer.start()
+
+
+@contextlib.contextmanager
+def worker_connection() -> Iterator[None]:
+    """Around a task on a worker: drop a database connection the server has closed (a worker thread
+    lives long) before and after. With immediate tasks (tests) the task runs inside its caller's
+    transaction, whose connection must stay open."""
+    if huey.immediate:
+        yield
+        return
+    close_old_connections()
+    try:
+        yield
+    finally:
+        close_old_connections()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from accord.core.permissions import Actor
+
 Progress = Callable[[float, str], None]
 
 
@@ -14,7 +16,7 @@ Progress = Callable[[float, str], None]
 class JobRun:
     """What a handler gets: who asked, with which arguments, its job's id and a progress reporter."""
 
-    actor: Any
+    actor: Actor
     args: dict[str, Any]
     job_id: int
     progress: Progress

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accord.core import audit
@@ -21,28 +22,17 @@ from accord.core.errors import AccordError, ValidationFailed
 from accord.core.permissions import Actor, require
 from accord.jobs.models import Job, JobStatus
 from accord.jobs.registry import KINDS, JobRun
+from accord.jobs.selectors import live_progress, progress_key
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 60  # a running job's worker renews this; a job silent for longer has lost its worker
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED)
 PENDING = {"pending": True}  # a handler returns this when the job ends later (its children finish it)
 
 
-def _progress_key(job_id: int) -> str:
-    return f"accord:job:{job_id}:progress"
-
-
-def live_progress(job: Job) -> tuple[float, str]:
-    """The latest progress a running job reported (the cache), else what the row says."""
-    if job.status == JobStatus.RUNNING:
-        latest = cache.get(_progress_key(job.pk))
-        if latest is not None:
-            return float(latest[0]), str(latest[1])
-    return job.progress, job.progress_text
-
-
 def _heartbeat(job_id: int, fraction: float, text: str) -> None:
-    cache.set(_progress_key(job_id), (max(0.0, min(fraction, 1.0)), text[:300]), HEARTBEAT_SECONDS)
+    cache.set(progress_key(job_id), (max(0.0, min(fraction, 1.0)), text[:300]), HEARTBEAT_SECONDS)
 
 
 def _create(actor: Actor, kind: str, title: str, args: dict[str, Any], *, parent: Job | None = None,
@@ -78,7 +68,7 @@ def _enqueue(job_id: int) -> None:
 def run_job(job_id: int) -> None:
     """Run a queued job (called by a worker). Never raises: the outcome is on the job row."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("actor").filter(pk=job_id).first()
+        job = Job.objects.select_for_update(of=("self",)).select_related("actor").filter(pk=job_id).first()
         if job is None or job.status != JobStatus.QUEUED:
             return  # gone, or a duplicate delivery of the task
         job.status, job.started_at = JobStatus.RUNNING, timezone.now()
@@ -103,7 +93,7 @@ def run_job(job_id: int) -> None:
 
 @transaction.atomic
 def _finish(job: Job, status: str, *, result: dict[str, Any] | None = None, error: str = "") -> None:
-    job = Job.objects.select_for_update().select_related("actor", "parent").get(pk=job.pk)
+    job = Job.objects.select_for_update(of=("self",)).select_related("actor", "parent").get(pk=job.pk)
     if job.finished:
         return
     job.status, job.finished_at, job.error = status, timezone.now(), error[:5000]
@@ -115,7 +105,7 @@ def _finish(job: Job, status: str, *, result: dict[str, Any] | None = None, erro
     job.save(update_fields=["status", "finished_at", "error", "result", "progress", "progress_text"])
     audit.record(job.actor, f"job.{status}", job, after={"kind": job.kind, "seconds": job.seconds,
                                                           "error": job.error[:300], "result": job.result})
-    cache.delete(_progress_key(job.pk))
+    cache.delete(progress_key(job.pk))
     if job.parent_id is None:
         from accord.notifications.services import job_ended
 
@@ -128,18 +118,21 @@ def _child_finished(parent: Job | None) -> None:
     """When the last child of a fanned-out job ends, the parent ends: failed if any child failed."""
     if parent is None:
         return
-    children = list(parent.children.all())
-    done = [c for c in children if c.finished]
-    if len(done) < len(children):
-        _heartbeat(parent.pk, len(done) / max(len(children), 1), f"{len(done)} of {len(children)} done")
+    # Counted by the database: a parent of a thousand parts is asked this a thousand times.
+    tally = parent.children.aggregate(parts=Count("id"), done=Count("id", filter=Q(status__in=FINISHED)),
+                                      failed=Count("id", filter=Q(status=JobStatus.FAILED)))
+    parts, done, failed = tally["parts"], tally["done"], tally["failed"]
+    if done < parts:
+        _heartbeat(parent.pk, done / max(parts, 1), f"{done} of {parts} done")
         return
-    failed = [c for c in children if c.status == JobStatus.FAILED]
     if failed:
-        _finish(parent, JobStatus.FAILED, error=f"{len(failed)} of {len(children)} parts failed; the first: "
-                f"{failed[0].title}: {failed[0].error[:300]}", result={"parts": len(children)})
+        first: dict[str, Any] = dict(parent.children.filter(status=JobStatus.FAILED).order_by("id")
+                                     .values("title", "error").first() or {})
+        _finish(parent, JobStatus.FAILED, error=f"{failed} of {parts} parts failed; the first: "
+                f"{first.get('title', '')}: {str(first.get('error', ''))[:300]}", result={"parts": parts})
     else:
-        _finish(parent, JobStatus.SUCCEEDED, result={"parts": len(children),
-                                                      "results": [c.result for c in children][:1000]})
+        results = list(parent.children.order_by("id").values_list("result", flat=True)[:1000])
+        _finish(parent, JobStatus.SUCCEEDED, result={"parts": parts, "results": results})
 
 
 def fan_out(run: JobRun, *, kind: str, parts: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
@@ -169,7 +162,7 @@ def fail_lost_jobs(*, actor: Actor, older_than: timedelta = timedelta(seconds=HE
     stale = timezone.now() - older_than
     lost = 0
     for job in Job.objects.filter(status=JobStatus.RUNNING, started_at__lt=stale):
-        if cache.get(_progress_key(job.pk)) is None and not job.children.exists():
+        if cache.get(progress_key(job.pk)) is None and not job.children.exists():
             _finish(job, JobStatus.FAILED, error="the worker stopped while running it (killed or lost): "
                     "nothing was written; retry it")
             lost += 1

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-from django.db import close_old_connections
 from huey import crontab
 
-from accord.jobs.queue import huey
+from accord.core.permissions import Actor
+from accord.jobs.queue import huey, worker_connection
 from accord.jobs.tick import step
 
 
@@ -16,11 +15,8 @@ from accord.jobs.tick import step
 def execute(job_id: int) -> None:
     from accord.jobs.services import run_job
 
-    close_old_connections()  # a worker thread may hold a connection the database has closed
-    try:
+    with worker_connection():
         run_job(job_id)
-    finally:
-        close_old_connections()
 
 
 @huey.periodic_task(crontab(minute="15", hour="2"))
@@ -28,15 +24,12 @@ def daily_tick() -> None:
     """Every night at 02:15 (the worker's clock): SLA states, expiries, reminders, digests."""
     from accord.jobs.tick import run_tick
 
-    close_old_connections()
-    try:
+    with worker_connection():
         run_tick()
-    finally:
-        close_old_connections()
 
 
 @step("jobs.lost")
-def lost_jobs(actor: Any, today: date) -> str:
+def lost_jobs(actor: Actor, today: date) -> str:
     from accord.jobs.services import fail_lost_jobs
 
     return f"{fail_lost_jobs(actor=actor)} job(s) whose worker stopped marked failed"

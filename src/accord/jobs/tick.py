@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from accord.core import clock
+from accord.core.permissions import Actor
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def run_tick(today: date | None = None) -> dict[str, str]:
     return done
 
 
-def _run_step(name: str, function: Step, actor: Any, today: date) -> str:
+def _run_step(name: str, function: Step, actor: Actor, today: date) -> str:
     from django.db import IntegrityError, transaction
     from django.utils import timezone
 

@@ -18,17 +18,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     page, query = paginate(request, selectors.jobs_visible_to(user, status=status if status in JobStatus.values
                                                                else ""), per_page=50)
-    rows = [(job, services.live_progress(job)) for job in page]
+    rows = [(job, selectors.live_progress(job)) for job in page]
     return render(request, "jobs/list.html", {"page": page, "rows": rows, "query": query, "status": status,
                                               "statuses": JobStatus.choices})
 
 
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = selectors.job_by_id(viewer(request), pk)
-    fraction, text = services.live_progress(job)
-    children = list(job.children.order_by("id")) if job.children.exists() else []
-    context = {"job": job, "fraction": fraction, "percent": round(fraction * 100), "text": text,
-               "children": children, "done_children": sum(1 for c in children if c.finished)}
+    context = selectors.progress_of(selectors.job_by_id(viewer(request), pk))
     template = "jobs/_progress.html" if is_partial(request) else "jobs/detail.html"
     return render(request, template, context)
 

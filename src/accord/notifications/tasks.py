@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import close_old_connections
-
-from accord.jobs.queue import huey
+from accord.jobs.queue import huey, worker_connection
 
 RETRIES = 5  # after the first attempt: 30 s, 1 min, 2 min, 4 min, 8 min
 
@@ -16,8 +14,7 @@ def deliver(delivery_id: int, task: Any = None) -> None:
     from accord.notifications.models import Delivery, DeliveryStatus
     from accord.notifications.services import record_attempt, send
 
-    close_old_connections()
-    try:
+    with worker_connection():
         delivery = Delivery.objects.select_related("target").filter(pk=delivery_id).first()
         if delivery is None or delivery.status != DeliveryStatus.PENDING:
             return
@@ -28,5 +25,3 @@ def deliver(delivery_id: int, task: Any = None) -> None:
             record_attempt(delivery_id, error=f"{type(exc).__name__}: {exc}", final=final)
             raise  # Huey retries it after the next delay
         record_attempt(delivery_id)
-    finally:
-        close_old_connections()

@@ -39,7 +39,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Saved.")
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {
-        "choices": selectors.choices_of(user), "channels": Channel.choices, "email": user.email})
+        "choices": selectors.choices_of(user), "channels": Channel.choices, "email": getattr(user, "email", "")})
 
 
 @capability_required("user.manage")

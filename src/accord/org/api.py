@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Status, UploadedFile
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Page, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, changes_of, paginate
 from accord.org import selectors, services
 from accord.org.asset_import import import_assets_csv
 from accord.org.schemas import (
@@ -33,10 +33,6 @@ router = Router(tags=["organisation"])
 READ, WRITE = Capability("org.read"), Capability("org.write")
 
 
-def _changes(payload: Any) -> dict[str, Any]:
-    return payload.dict(exclude_unset=True)
-
-
 # Business services -----------------------------------------------------------------------------
 
 @router.get("/services", response={200: list[ServiceOut], **REFUSALS}, auth=READ)
@@ -58,7 +54,7 @@ def create_service(request: HttpRequest, payload: ServiceIn) -> Any:
 def update_service(request: HttpRequest, service_id: DbId, payload: ServicePatch) -> Any:
     actor = acting_user(request)
     service = selectors.service_by_id(actor, service_id)
-    return services.update_business_service(actor=actor, service=service, **_changes(payload))
+    return services.update_business_service(actor=actor, service=service, **changes_of(payload))
 
 
 # Teams -----------------------------------------------------------------------------------------
@@ -81,7 +77,7 @@ def create_team(request: HttpRequest, payload: TeamIn) -> Any:
 @router.patch("/teams/{team_id}", response={200: TeamOut, **REFUSALS}, auth=WRITE)
 def update_team(request: HttpRequest, team_id: DbId, payload: TeamPatch) -> Any:
     actor = acting_user(request)
-    return services.update_team(actor=actor, team=selectors.team_by_id(actor, team_id), **_changes(payload))
+    return services.update_team(actor=actor, team=selectors.team_by_id(actor, team_id), **changes_of(payload))
 
 
 # People ----------------------------------------------------------------------------------------
@@ -106,7 +102,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
 def update_person(request: HttpRequest, person_id: DbId, payload: PersonPatch) -> Any:
     actor = acting_user(request)
     person = selectors.person_by_id(actor, person_id)
-    return services.update_person(actor=actor, person=person, **_changes(payload))
+    return services.update_person(actor=actor, person=person, **changes_of(payload))
 
 
 # Assets ----------------------------------------------------------------------------------------
@@ -138,4 +134,4 @@ def create_asset(request: HttpRequest, payload: AssetIn) -> Any:
 def update_asset(request: HttpRequest, asset_id: DbId, payload: AssetPatch) -> Any:
     actor = acting_user(request)
     asset = selectors.asset_by_id(actor, asset_id)
-    return services.update_asset(actor=actor, asset=asset, **_changes(payload))
+    return services.update_asset(actor=actor, asset=asset, **changes_of(payload))

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from accord.core import audit
 from accord.core.csv_files import ProblemList, read_rows, read_upload
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 from accord.org.models import Asset, AssetKind, BusinessService, Environment, Team, normalise_tags
 
 COLUMNS = ("hostname", "ip_address", "kind", "environment", "operating_system", "business_service",
@@ -108,7 +108,7 @@ class _RowValidator(ProblemList):
         return _Row(line, values, frozenset(cells)) if len(self.problems) == before else None
 
 
-def import_assets_csv(*, actor: Any, file: IO[bytes], filename: str) -> AssetImportReport:
+def import_assets_csv(*, actor: Actor, file: IO[bytes], filename: str) -> AssetImportReport:
     """Validate the whole file, then write it in one transaction; on any problem write nothing."""
     require(actor, "org.import")
     raw = read_upload(file, filename)
@@ -122,7 +122,7 @@ def import_assets_csv(*, actor: Any, file: IO[bytes], filename: str) -> AssetImp
 
 
 @transaction.atomic
-def _apply(actor: Any, rows: list[_Row], report: AssetImportReport) -> None:
+def _apply(actor: Actor, rows: list[_Row], report: AssetImportReport) -> None:
     existing = {a.hostname: a for a in Asset.objects.filter(hostname__in=[r.values["hostname"] for r in rows])}
     for row in rows:
         asset = existing.get(row.values["hostname"])
@@ -144,9 +144,7 @@ def _apply(actor: Any, rows: list[_Row], report: AssetImportReport) -> None:
         if asset.discovered_by_scan and asset.business_service_id:
             asset.discovered_by_scan = False
         asset.save()
-        audit.record(actor, "asset.updated_by_import", asset,
-                     before={k: v for k, v in before.items() if after.get(k) != v},
-                     after={k: v for k, v in after.items() if before.get(k) != v})
+        audit.record_change(actor, "asset.updated_by_import", asset, before, after)
         report.updated += 1
     audit.record(actor, "asset.import_finished", ("org.asset_import", report.sha256[:16], report.filename),
                  after={"rows": report.rows, "created": report.created, "updated": report.updated,

@@ -12,7 +12,7 @@ from django.db import transaction
 from accord.core import audit
 from accord.core.crud import create_row, update_row
 from accord.core.errors import NotAllowed, ValidationFailed
-from accord.core.permissions import can
+from accord.core.permissions import Actor, can
 from accord.org.models import Asset, AssetKind, BusinessService, Environment, Person, Team, normalise_tags
 
 WRITE = "org.write"
@@ -28,39 +28,39 @@ def _asset_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def create_business_service(*, actor: Any, **fields: Any) -> BusinessService:
+def create_business_service(*, actor: Actor, **fields: Any) -> BusinessService:
     return create_row(actor=actor, model=BusinessService, capability=WRITE, fields=fields)
 
 
-def update_business_service(*, actor: Any, service: BusinessService, **changes: Any) -> BusinessService:
+def update_business_service(*, actor: Actor, service: BusinessService, **changes: Any) -> BusinessService:
     return update_row(actor=actor, instance=service, capability=WRITE, changes=changes)
 
 
-def create_team(*, actor: Any, **fields: Any) -> Team:
+def create_team(*, actor: Actor, **fields: Any) -> Team:
     return create_row(actor=actor, model=Team, capability=WRITE, fields=fields)
 
 
-def update_team(*, actor: Any, team: Team, **changes: Any) -> Team:
+def update_team(*, actor: Actor, team: Team, **changes: Any) -> Team:
     return update_row(actor=actor, instance=team, capability=WRITE, changes=changes)
 
 
-def create_person(*, actor: Any, **fields: Any) -> Person:
+def create_person(*, actor: Actor, **fields: Any) -> Person:
     if fields.get("email") == "":
         fields["email"] = None
     return create_row(actor=actor, model=Person, capability=WRITE, fields=fields)
 
 
-def update_person(*, actor: Any, person: Person, **changes: Any) -> Person:
+def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     if changes.get("email") == "":
         changes["email"] = None
     return update_row(actor=actor, instance=person, capability=WRITE, changes=changes)
 
 
-def create_asset(*, actor: Any, **fields: Any) -> Asset:
+def create_asset(*, actor: Actor, **fields: Any) -> Asset:
     return create_row(actor=actor, model=Asset, capability=WRITE, fields=_asset_fields(fields))
 
 
-def update_asset(*, actor: Any, asset: Asset, **changes: Any) -> Asset:
+def update_asset(*, actor: Actor, asset: Asset, **changes: Any) -> Asset:
     return update_row(actor=actor, instance=asset, capability=WRITE, changes=_asset_fields(changes))
 
 
@@ -88,7 +88,7 @@ def _discovered_ip(value: str | None) -> str | None:
 
 
 @transaction.atomic
-def register_discovered_assets(*, actor: Any, hosts: Sequence[DiscoveredHost], source: str) -> list[Asset]:
+def register_discovered_assets(*, actor: Actor, hosts: Sequence[DiscoveredHost], source: str) -> list[Asset]:
     """Create, in bulk, the assets a scanner import found and nobody had registered.
 
     They are flagged `discovered_by_scan` and have no business service unless the import named one.

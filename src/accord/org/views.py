@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
 from accord.core.errors import ValidationFailed
 from accord.core.permissions import can
-from accord.core.web import capability_required, form_page, is_partial, paginate, viewer
+from accord.core.web import capability_required, edit_record_page, is_partial, paginate, viewer
 from accord.org import selectors, services
 from accord.org.asset_import import COLUMNS, example_csv, import_assets_csv
 from accord.org.forms import AssetForm, AssetImportForm, BusinessServiceForm, PersonForm, TeamForm
@@ -33,22 +33,12 @@ def _edit(request: HttpRequest, *, form_class: type[ModelForm], instance: Any, k
           update: Any, detail_url: str) -> HttpResponse:
     """Create (instance None) or edit one record through its service."""
     actor = viewer(request)
-    # The form validates a copy: ModelForm writes its values onto its instance while cleaning, and the
-    # service must see the row as it was to record what changed.
-    form_instance = type(instance).objects.get(pk=instance.pk) if instance is not None else None
-    form = form_class(request.POST or None, instance=form_instance)
 
-    def save(data: dict[str, Any]) -> Any:
-        if instance is None:
-            return create(actor=actor, **data)
-        return update(actor, instance, data)
+    def save(_form: Any, data: dict[str, Any]) -> Any:
+        return create(actor=actor, **data) if instance is None else update(actor, instance, data)
 
-    def done(saved: Any) -> HttpResponse:
-        messages.success(request, f"{kind.capitalize()} {saved} saved.")
-        return redirect(detail_url, saved.pk)
-
-    return form_page(request, form=form, save=save, template="org/edit.html",
-                     context={"kind": kind, "instance": instance}, success=done)
+    return edit_record_page(request, form_class=form_class, instance=instance, kind=kind, template="org/edit.html",
+                            save=save, next_url=lambda saved: reverse(detail_url, args=[saved.pk]))
 
 
 # Assets -------------------------------------------------------------------------------------

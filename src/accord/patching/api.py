@@ -10,8 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Text
+from accord.core.api_common import REFUSALS, DbId, Text, changes_of
 from accord.core.errors import NotFound, ValidationFailed
+from accord.core.permissions import Actor
 from accord.org import selectors as org_selectors
 from accord.org.models import Asset
 from accord.patching import exports, selectors, services
@@ -51,10 +52,6 @@ READ, WRITE, SIGN = Capability("patch.read"), Capability("patch.write"), Capabil
 NO_CONTENT = {204: None, **REFUSALS}
 
 
-def _changes(payload: Any) -> dict[str, Any]:
-    return payload.dict(exclude_unset=True)
-
-
 # Windows ---------------------------------------------------------------------------------------
 
 @router.get("/windows", response={200: list[WindowOut], **REFUSALS}, auth=READ)
@@ -76,7 +73,7 @@ def get_window(request: HttpRequest, window_id: DbId) -> Any:
 def update_window(request: HttpRequest, window_id: DbId, payload: WindowPatch) -> Any:
     actor = acting_user(request)
     window = selectors.window_by_id(actor, window_id)
-    return services.update_window(actor=actor, window=window, **_changes(payload))
+    return services.update_window(actor=actor, window=window, **changes_of(payload))
 
 
 @router.delete("/windows/{window_id}", response=NO_CONTENT, auth=WRITE)
@@ -106,7 +103,7 @@ def get_freeze(request: HttpRequest, freeze_id: DbId) -> Any:
 @router.patch("/freezes/{freeze_id}", response={200: FreezeOut, **REFUSALS}, auth=WRITE)
 def update_freeze(request: HttpRequest, freeze_id: DbId, payload: FreezePatch) -> Any:
     actor = acting_user(request)
-    return services.update_freeze(actor=actor, freeze=selectors.freeze_by_id(actor, freeze_id), **_changes(payload))
+    return services.update_freeze(actor=actor, freeze=selectors.freeze_by_id(actor, freeze_id), **changes_of(payload))
 
 
 @router.delete("/freezes/{freeze_id}", response=NO_CONTENT, auth=WRITE)
@@ -118,7 +115,7 @@ def delete_freeze(request: HttpRequest, freeze_id: DbId) -> Any:
 
 # Clusters --------------------------------------------------------------------------------------
 
-def _members(actor: Any, ids: list[int]) -> list[Asset]:
+def _members(actor: Actor, ids: list[int]) -> list[Asset]:
     found = {a.pk: a for a in org_selectors.assets_visible_to(actor).filter(pk__in=set(ids))}
     unknown = sorted(set(ids) - set(found))
     if unknown:
@@ -161,7 +158,7 @@ def delete_cluster(request: HttpRequest, cluster_id: DbId) -> Any:
 
 # Plans -----------------------------------------------------------------------------------------
 
-def plan_document(actor: Any, plan: PatchPlan) -> dict[str, Any]:
+def plan_document(actor: Actor, plan: PatchPlan) -> dict[str, Any]:
     """Everything the plan page shows, as one document (the API's and the CLI's `--json`)."""
     greedy, points = selectors.tradeoff_points(plan)
     result = plan.result

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accord.core import audit, money
 from accord.core.crud import create_row, update_row, validate
-from accord.core.errors import NotAllowed, Problem, ValidationFailed
+from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import Actor, require
 from accord.engine.patching import ENGINE_VERSION
 from accord.engine.patching.emergency import propose_emergencies
@@ -59,15 +59,15 @@ MAX_TIME_LIMIT = 600.0
 
 # Windows, freezes --------------------------------------------------------------------------------
 
-def create_window(*, actor: Any, **fields: Any) -> MaintenanceWindow:
+def create_window(*, actor: Actor, **fields: Any) -> MaintenanceWindow:
     return create_row(actor=actor, model=MaintenanceWindow, capability=WRITE, fields=fields)
 
 
-def update_window(*, actor: Any, window: MaintenanceWindow, **changes: Any) -> MaintenanceWindow:
+def update_window(*, actor: Actor, window: MaintenanceWindow, **changes: Any) -> MaintenanceWindow:
     return update_row(actor=actor, instance=window, capability=WRITE, changes=changes)
 
 
-def _delete(actor: Any, instance: Any) -> None:
+def _delete(actor: Actor, instance: Any) -> None:
     require(actor, WRITE)
     snapshot = audit.snapshot(instance)
     audit.record(actor, f"{instance._meta.model_name}.deleted", instance, before=snapshot)
@@ -75,20 +75,20 @@ def _delete(actor: Any, instance: Any) -> None:
 
 
 @transaction.atomic
-def delete_window(*, actor: Any, window: MaintenanceWindow) -> None:
+def delete_window(*, actor: Actor, window: MaintenanceWindow) -> None:
     _delete(actor, window)
 
 
-def create_freeze(*, actor: Any, **fields: Any) -> Freeze:
+def create_freeze(*, actor: Actor, **fields: Any) -> Freeze:
     return create_row(actor=actor, model=Freeze, capability=WRITE, fields=fields)
 
 
-def update_freeze(*, actor: Any, freeze: Freeze, **changes: Any) -> Freeze:
+def update_freeze(*, actor: Actor, freeze: Freeze, **changes: Any) -> Freeze:
     return update_row(actor=actor, instance=freeze, capability=WRITE, changes=changes)
 
 
 @transaction.atomic
-def delete_freeze(*, actor: Any, freeze: Freeze) -> None:
+def delete_freeze(*, actor: Actor, freeze: Freeze) -> None:
     _delete(actor, freeze)
 
 
@@ -110,7 +110,7 @@ def _check_members(cluster: Cluster, members: Iterable[Asset]) -> list[Asset]:
 
 
 @transaction.atomic
-def create_cluster(*, actor: Any, name: str, max_down: int = 1, members: Iterable[Asset] = ()) -> Cluster:
+def create_cluster(*, actor: Actor, name: str, max_down: int = 1, members: Iterable[Asset] = ()) -> Cluster:
     require(actor, WRITE)
     cluster = Cluster(name=(name or "").strip(), max_down=max_down)
     validate(cluster)
@@ -122,7 +122,7 @@ def create_cluster(*, actor: Any, name: str, max_down: int = 1, members: Iterabl
 
 
 @transaction.atomic
-def update_cluster(*, actor: Any, cluster: Cluster, name: str | None = None, max_down: int | None = None,
+def update_cluster(*, actor: Actor, cluster: Cluster, name: str | None = None, max_down: int | None = None,
                    members: Iterable[Asset] | None = None) -> Cluster:
     require(actor, WRITE)
     before = _cluster_snapshot(cluster)
@@ -136,15 +136,12 @@ def update_cluster(*, actor: Any, cluster: Cluster, name: str | None = None, max
     if chosen is not None:
         cluster.members.set(chosen)
     after = _cluster_snapshot(cluster)
-    if after != before:
-        audit.record(actor, "cluster.updated", cluster,
-                     before={k: v for k, v in before.items() if after.get(k) != v},
-                     after={k: v for k, v in after.items() if before.get(k) != v})
+    audit.record_change(actor, "cluster.updated", cluster, before, after)
     return cluster
 
 
 @transaction.atomic
-def delete_cluster(*, actor: Any, cluster: Cluster) -> None:
+def delete_cluster(*, actor: Actor, cluster: Cluster) -> None:
     require(actor, WRITE)
     audit.record(actor, "cluster.deleted", cluster, before=_cluster_snapshot(cluster))
     cluster.delete()
@@ -168,7 +165,7 @@ def check_plan_options(*, horizon_days: Any, disruption_budget: Any, time_limit:
         raise ValidationFailed(problems)
 
 
-def generate_plan(*, actor: Any, horizon_days: int = 90, disruption_budget: float | None = None,
+def generate_plan(*, actor: Actor, horizon_days: int = 90, disruption_budget: float | None = None,
                   time_limit: float = 10.0, frontier_points: int = 5, start: datetime | None = None) -> PatchPlan:
     """Plan the open findings into the maintenance windows and store the result as a proposed plan
     showing the recommended point (the budgeted plan when a budget is given).
@@ -194,7 +191,7 @@ def generate_plan(*, actor: Any, horizon_days: int = 90, disruption_budget: floa
             jobs=inputs.jobs, windows=inputs.windows,
             result=report_to_json(inputs.instance, report, with_assignments=True),
             engine_version=ENGINE_VERSION, inputs_hash=inputs.inputs_hash(), duration_seconds=round(elapsed, 3),
-            created_by=actor, created_at=timezone.now(), currency=inputs.instance.currency,
+            created_by_id=actor.pk, created_at=timezone.now(), currency=inputs.instance.currency,
             assumptions=inputs.assumptions if inputs.assumptions.pk else None,
         )
         _write_schedule(actor, plan, inputs.instance)
@@ -253,7 +250,7 @@ def _write_schedule(actor: Actor, plan: PatchPlan, instance: Instance) -> None:
         _announce_emergencies(plan, len(created))
 
 
-def _set_status(actor: Any, plan: PatchPlan, status: str, reason: str) -> None:
+def _set_status(actor: Actor, plan: PatchPlan, status: str, reason: str) -> None:
     before = {"status": plan.status}
     plan.status, plan.status_reason = status, reason[:300]
     plan.save(update_fields=["status", "status_reason"])
@@ -325,7 +322,7 @@ def _refuse_unless_open(plan: PatchPlan, *allowed: str) -> None:
 
 
 @transaction.atomic
-def choose_point(*, actor: Any, plan: PatchPlan, point: int) -> PatchPlan:
+def choose_point(*, actor: Actor, plan: PatchPlan, point: int) -> PatchPlan:
     """Make frontier point `point` the plan's schedule. This changes the plan: live signatures are
     voided and an agreed plan is proposed again."""
     require(actor, WRITE)
@@ -384,7 +381,7 @@ def sign_plan(*, actor: Actor, plan: PatchPlan, role: str | None = None) -> Sign
 
 
 @transaction.atomic
-def void_plan(*, actor: Any, plan: PatchPlan, reason: str) -> PatchPlan:
+def void_plan(*, actor: Actor, plan: PatchPlan, reason: str) -> PatchPlan:
     require(actor, WRITE)
     plan = _lock(plan)
     _refuse_unless_open(plan, PlanStatus.PROPOSED, PlanStatus.AGREED)
@@ -428,10 +425,10 @@ def _check_decision(plan: PatchPlan, approve: bool, justification: str) -> str:
 
 
 @transaction.atomic
-def decide_emergency(*, actor: Any, emergency: EmergencyChange, approve: bool, justification: str = "") -> EmergencyChange:
+def decide_emergency(*, actor: Actor, emergency: EmergencyChange, approve: bool, justification: str = "") -> EmergencyChange:
     """Approve or reject an out-of-window change: an explicit decision by the CIO or the CISO."""
     require(actor, SIGN)
-    emergency = EmergencyChange.objects.select_for_update().select_related("plan", "signoff").get(pk=emergency.pk)
+    emergency = EmergencyChange.objects.select_for_update(of=("self",)).select_related("plan", "signoff").get(pk=emergency.pk)
     if emergency.status != EmergencyStatus.PROPOSED:
         raise ValidationFailed.field("status", f"already {emergency.status} by {emergency.decided_by}")
     justification = _check_decision(emergency.plan, approve, justification)
@@ -440,7 +437,7 @@ def decide_emergency(*, actor: Any, emergency: EmergencyChange, approve: bool, j
 
 
 @transaction.atomic
-def decide_emergency_group(*, actor: Any, plan: PatchPlan, by: str, key: str, approve: bool,
+def decide_emergency_group(*, actor: Actor, plan: PatchPlan, by: str, key: str, approve: bool,
                            justification: str = "") -> int:
     """Approve or reject, with one reason, every undecided emergency change of `plan` that shares an
     action, a business service or an asset (`by`); one audit row per change, all in one transaction.
@@ -450,7 +447,7 @@ def decide_emergency_group(*, actor: Any, plan: PatchPlan, by: str, key: str, ap
         raise ValidationFailed.field("by", f"must be one of {', '.join(EMERGENCY_GROUPS)}")
     plan = _lock(plan)
     justification = _check_decision(plan, approve, justification)
-    group = list(plan.emergencies.select_for_update().select_related("signoff").filter(
+    group = list(plan.emergencies.select_for_update(of=("self",)).select_related("signoff").filter(
         status=EmergencyStatus.PROPOSED, **{EMERGENCY_GROUPS[by]: key}))
     if not group:
         raise ValidationFailed.field("key", f"no undecided emergency change of plan #{plan.pk} has {by} {key!r}")
@@ -459,11 +456,11 @@ def decide_emergency_group(*, actor: Any, plan: PatchPlan, by: str, key: str, ap
     return len(group)
 
 
-def approve_emergency(*, actor: Any, emergency: EmergencyChange, justification: str = "") -> EmergencyChange:
+def approve_emergency(*, actor: Actor, emergency: EmergencyChange, justification: str = "") -> EmergencyChange:
     return decide_emergency(actor=actor, emergency=emergency, approve=True, justification=justification)
 
 
-def reject_emergency(*, actor: Any, emergency: EmergencyChange, justification: str) -> EmergencyChange:
+def reject_emergency(*, actor: Actor, emergency: EmergencyChange, justification: str) -> EmergencyChange:
     return decide_emergency(actor=actor, emergency=emergency, approve=False, justification=justification)
 
 
@@ -477,19 +474,12 @@ def window_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 # Exposure assumptions: proposed by the CISO or the CIO, in force when the other one confirms -----
 
-def _leader_role(actor: Actor) -> str:
-    held = set(getattr(actor, "role_names", ())) & set(SignRole.values)
-    if not held:
-        raise NotAllowed(SIGN)
-    return SignRole.CISO if SignRole.CISO in held else SignRole.CIO
-
-
 @transaction.atomic
 def propose_assumptions(*, actor: Actor, reason: str = "", **factors: Any) -> ExposureAssumptions:
     """Propose a new set of exposure assumptions (every factor not given keeps its value in force).
     The proposal is the proposer's approval; the other leader confirms. A pending proposal is replaced."""
     require(actor, SIGN)
-    role = _leader_role(actor)
+    role = governance.leader_role(actor, SIGN)
     unknown = sorted(set(factors) - set(ExposureAssumptions.FACTORS))
     if unknown:
         raise ValidationFailed.field(unknown[0], "unknown assumption")
@@ -503,9 +493,9 @@ def propose_assumptions(*, actor: Actor, reason: str = "", **factors: Any) -> Ex
         _close_proposal(actor, pending, AssumptionStatus.WITHDRAWN, "replaced by a newer proposal")
     row.save()
     audit.record(actor, "exposure_assumptions.proposed", row, after=audit.snapshot(row))
-    row.signoff = governance.request_signoff(
-        actor=actor, kind=ASSUMPTIONS_KIND, subject=row, inputs=row.factors(), slots=[[SignRole.CISO], [SignRole.CIO]],
-        proposer_role=role, url="/patching/assumptions/", figures=row.factors(),
+    row.signoff = governance.propose_as_leader(
+        actor=actor, capability=SIGN, kind=ASSUMPTIONS_KIND, subject=row, inputs=row.factors(),
+        url="/patching/assumptions/", figures=row.factors(),
         summary=f"Exposure assumptions #{row.pk} proposed by the {role.upper()}: {row.reason or 'no reason given'}")
     row.save(update_fields=["signoff"])
     return row
@@ -524,7 +514,7 @@ def _close_proposal(actor: Actor, row: ExposureAssumptions, status: str, reason:
 def confirm_assumptions(*, actor: Actor, proposal: ExposureAssumptions) -> ExposureAssumptions:
     """The other leader confirms: the proposal is in force for the next plan generated."""
     require(actor, SIGN)
-    row = ExposureAssumptions.objects.select_for_update().select_related("signoff").get(pk=proposal.pk)
+    row = ExposureAssumptions.objects.select_for_update(of=("self",)).select_related("signoff").get(pk=proposal.pk)
     if row.status != AssumptionStatus.PROPOSED or row.signoff is None:
         raise ValidationFailed.field("status", f"this proposal is {row.status}, not awaiting confirmation")
     signoff = governance.approve(actor=actor, signoff=row.signoff)
@@ -544,8 +534,8 @@ def confirm_assumptions(*, actor: Actor, proposal: ExposureAssumptions) -> Expos
 def withdraw_assumptions(*, actor: Actor, proposal: ExposureAssumptions) -> ExposureAssumptions:
     """Withdraw (or, for the other leader, decline) a pending proposal."""
     require(actor, SIGN)
-    _leader_role(actor)
-    row = ExposureAssumptions.objects.select_for_update().select_related("signoff").get(pk=proposal.pk)
+    governance.leader_role(actor, SIGN)
+    row = ExposureAssumptions.objects.select_for_update(of=("self",)).select_related("signoff").get(pk=proposal.pk)
     if row.status != AssumptionStatus.PROPOSED:
         raise ValidationFailed.field("status", f"this proposal is {row.status}, not awaiting confirmation")
     _close_proposal(actor, row, AssumptionStatus.WITHDRAWN, "withdrawn")

@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accord.core.dual_control import leader_roles, may_confirm
 from accord.core.errors import ValidationFailed
-from accord.core.permissions import can, require
-from accord.core.web import capability_required, form_page, show_problems, viewer
+from accord.core.permissions import Actor, can, require
+from accord.core.web import capability_required, edit_record_page, show_problems, viewer
+from accord.governance.selectors import is_leader, may_answer
 from accord.jobs.services import start_job
 from accord.org.models import COMPROMISE_HOURS_BY_TIER
 from accord.patching import exports, selectors, services
@@ -284,9 +284,8 @@ def assumptions(request: HttpRequest) -> HttpResponse:
             show_problems(form, exc)
     pending = state.pending
     return render(request, "patching/assumptions.html", {
-        "state": state, "form": form, "can_propose": can(user, "patch.sign") and bool(leader_roles(user)),
-        "can_confirm": bool(pending and can(user, "patch.sign") and may_confirm(
-            user, proposed_by_id=pending.proposed_by_id, proposed_role=pending.proposed_role)),
+        "state": state, "form": form, "can_propose": can(user, "patch.sign") and is_leader(user),
+        "can_confirm": bool(pending and can(user, "patch.sign") and may_answer(user, pending.signoff)),
         "compromise_hours": COMPROMISE_HOURS_BY_TIER,
     }, status=422 if form.errors else 200)
 
@@ -300,17 +299,9 @@ def _int(raw: Any) -> int:
 def _edit(request: HttpRequest, *, form_class: type[ModelForm], instance: Any, kind: str,
           save: Callable[[Any, Any, dict[str, Any]], Any], back: str) -> HttpResponse:
     actor = viewer(request)
-    # The form validates a copy: the service must see the row as it was to record what changed.
-    copy = type(instance).objects.get(pk=instance.pk) if instance is not None else None
-    form = form_class(request.POST or None, instance=copy)
-
-    def done(saved: Any) -> HttpResponse:
-        messages.success(request, f"{kind.capitalize()} {saved} saved.")
-        return redirect(back)
-
-    return form_page(request, form=form, save=lambda data: save(actor, instance, data),
-                     template="patching/edit.html", context={"kind": kind, "instance": instance, "back": back},
-                     success=done)
+    return edit_record_page(request, form_class=form_class, instance=instance, kind=kind,
+                            template="patching/edit.html", save=lambda _form, data: save(actor, instance, data),
+                            next_url=lambda _saved: reverse(back), context={"back": back})
 
 
 @capability_required("patch.read")
@@ -326,7 +317,7 @@ def windows(request: HttpRequest) -> HttpResponse:
 def window_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.window_by_id(viewer(request), pk) if pk else None
 
-    def save(actor: Any, window: Any, data: dict[str, Any]) -> Any:
+    def save(actor: Actor, window: Any, data: dict[str, Any]) -> Any:
         if window is None:
             return services.create_window(actor=actor, **data)
         return services.update_window(actor=actor, window=window, **data)
@@ -339,7 +330,7 @@ def window_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def freeze_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.freeze_by_id(viewer(request), pk) if pk else None
 
-    def save(actor: Any, freeze: Any, data: dict[str, Any]) -> Any:
+    def save(actor: Actor, freeze: Any, data: dict[str, Any]) -> Any:
         if freeze is None:
             return services.create_freeze(actor=actor, **data)
         return services.update_freeze(actor=actor, freeze=freeze, **data)
@@ -352,7 +343,7 @@ def freeze_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def cluster_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.cluster_by_id(viewer(request), pk) if pk else None
 
-    def save(actor: Any, cluster: Any, data: dict[str, Any]) -> Any:
+    def save(actor: Actor, cluster: Any, data: dict[str, Any]) -> Any:
         if cluster is None:
             return services.create_cluster(actor=actor, **data)
         return services.update_cluster(actor=actor, cluster=cluster, **data)

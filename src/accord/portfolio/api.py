@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Status, UploadedFile
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Page, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, changes_of, paginate
 from accord.portfolio import csv_io, planning, selectors, services
 from accord.portfolio.schemas import (
     AnswerOut,
@@ -36,10 +36,6 @@ from accord.portfolio.schemas import (
 
 router = Router(tags=["portfolio"])
 READ, WRITE, DECIDE = Capability("portfolio.read"), Capability("portfolio.write"), Capability("portfolio.decide")
-
-
-def _changes(payload: Any) -> dict[str, Any]:
-    return payload.dict(exclude_unset=True)
 
 
 # Initiatives -----------------------------------------------------------------------------------
@@ -80,7 +76,7 @@ def create_initiative(request: HttpRequest, payload: InitiativeIn) -> Any:
 def update_initiative(request: HttpRequest, initiative_id: DbId, payload: InitiativePatch) -> Any:
     actor = acting_user(request)
     initiative = selectors.initiative_by_id(actor, initiative_id)
-    services.update_initiative(actor=actor, initiative=initiative, **_changes(payload))
+    services.update_initiative(actor=actor, initiative=initiative, **changes_of(payload))
     return selectors.initiative_by_id(actor, initiative_id)
 
 
@@ -114,7 +110,7 @@ def add_effect(request: HttpRequest, initiative_id: DbId, payload: EffectIn) -> 
 def update_effect(request: HttpRequest, initiative_id: DbId, effect_id: DbId, payload: EffectPatch) -> Any:
     actor = acting_user(request)
     effect = selectors.effect_by_id(actor, selectors.initiative_by_id(actor, initiative_id), effect_id)
-    return services.update_effect(actor=actor, effect=effect, **_changes(payload))
+    return services.update_effect(actor=actor, effect=effect, **changes_of(payload))
 
 
 @router.delete("/initiatives/{initiative_id}/effects/{effect_id}", response={204: None, **REFUSALS}, auth=WRITE)
@@ -173,7 +169,7 @@ def create_budget_scenario(request: HttpRequest, payload: BudgetScenarioIn) -> A
 def update_budget_scenario(request: HttpRequest, scenario_id: DbId, payload: BudgetScenarioPatch) -> Any:
     actor = acting_user(request)
     found = selectors.budget_scenario_by_id(actor, scenario_id)
-    services.update_budget_scenario(actor=actor, budget_scenario=found, **_changes(payload))
+    services.update_budget_scenario(actor=actor, budget_scenario=found, **changes_of(payload))
     return selectors.budget_scenario_by_id(actor, scenario_id)
 
 

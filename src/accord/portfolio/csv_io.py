@@ -26,7 +26,7 @@ from django.db import transaction
 from accord.core import audit
 from accord.core.csv_files import ProblemList, read_rows, read_upload, safe_cell, unescape_cell
 from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import HasCapabilities, require
+from accord.core.permissions import Actor, HasCapabilities, require
 from accord.portfolio import estimation, services
 from accord.portfolio.models import EffectFactor, Initiative, InitiativeEffect, InitiativeStatus, Sponsor
 from accord.risks import selectors as risk_selectors
@@ -64,7 +64,7 @@ def _split(value: str) -> list[str]:
 class _Reader(ProblemList):
     """Turns each row into service arguments, collecting every problem with its line and column."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         super().__init__()
         self.actor = actor
         self.teams = set(services.teams_by_name(actor))
@@ -196,7 +196,7 @@ def _check_references(rows: list[_Row], reader: _Reader) -> None:
                     reader.add(row.line, column, f"no initiative {slug!r} in the file or in Accord")
 
 
-def import_initiatives_csv(*, actor: Any, file: IO[bytes], filename: str) -> ImportReport:
+def import_initiatives_csv(*, actor: Actor, file: IO[bytes], filename: str) -> ImportReport:
     """Check the whole file, then write it in one transaction; on any problem write nothing."""
     require(actor, services.WRITE)
     raw = read_upload(file, filename)
@@ -212,7 +212,7 @@ def import_initiatives_csv(*, actor: Any, file: IO[bytes], filename: str) -> Imp
 
 
 @transaction.atomic
-def _apply(actor: Any, rows: list[_Row], report: ImportReport) -> None:
+def _apply(actor: Actor, rows: list[_Row], report: ImportReport) -> None:
     existing = {i.slug: i for i in Initiative.objects.filter(slug__in=[r.fields["slug"] for r in rows])}
     # First every row without its dependencies (they may name rows further down), then the links.
     saved: dict[str, Initiative] = {}
@@ -247,7 +247,7 @@ def _apply(actor: Any, rows: list[_Row], report: ImportReport) -> None:
                         "sha256": report.sha256})
 
 
-def _replace_effects(actor: Any, initiative: Initiative, row: _Row) -> None:
+def _replace_effects(actor: Actor, initiative: Initiative, row: _Row) -> None:
     wanted = {(e["scenario"].pk, e["factor"]): e for e in row.effects or []}
     for effect in list(initiative.effects.all()):
         key = (effect.scenario_id, effect.factor)

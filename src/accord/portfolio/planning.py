@@ -224,9 +224,24 @@ def solve(plan: Plan, budget: float) -> Selection:
             raise _refuse_budget(error) from None
 
 
+# A frontier over more initiatives than this is computed as a job (the page follows it) rather than
+# inside the request: each of its points is a mixed-integer solve.
+INLINE_FRONTIER_INITIATIVES = 40
+
+
+def _frontier_key(plan: Plan, points: int) -> str:
+    return f"accord:portfolio:frontier:{plan.hash}:{points}"
+
+
+def cached_frontier(plan: Plan, points: int = FRONTIER_POINTS) -> dict[str, Any] | None:
+    """The frontier if it was computed for this very instance, else None."""
+    found = cache.get(_frontier_key(plan, points))
+    return dict(found) if found is not None else None
+
+
 def frontier_document(plan: Plan, points: int = FRONTIER_POINTS) -> dict[str, Any]:
     """The frontier as JSON (the CLI's shape), computed once per instance and kept in the cache."""
-    key = f"accord:portfolio:frontier:{plan.hash}:{points}"
+    key = _frontier_key(plan, points)
     found = cache.get(key)
     if found is not None:
         return dict(found)

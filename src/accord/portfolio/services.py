@@ -15,7 +15,7 @@ from django.db import transaction
 from accord.core import audit, money
 from accord.core.crud import validate
 from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 from accord.engine.money import annualised_cost
 from accord.engine.portfolio import ENGINE_VERSION as PORTFOLIO_ENGINE_VERSION
 from accord.engine.portfolio.finance import initiative_finance
@@ -57,19 +57,14 @@ def _assign(instance: Any, fields: Mapping[str, Any], allowed: frozenset[str]) -
         setattr(instance, name, value)
 
 
-def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    return ({k: v for k, v in before.items() if after.get(k) != v},
-            {k: v for k, v in after.items() if before.get(k) != v})
-
-
 # ---- capacity and dependencies ----------------------------------------------------------------------
 
 
-def teams_by_name(actor: Any) -> dict[str, Team]:
+def teams_by_name(actor: Actor) -> dict[str, Team]:
     return {t.name: t for t in org_selectors.teams_visible_to(actor)}
 
 
-def check_capacity(actor: Any, capacity: Any, field: str = "capacity") -> dict[Team, float]:
+def check_capacity(actor: Actor, capacity: Any, field: str = "capacity") -> dict[Team, float]:
     """{team name: units} with known teams and units in range; refused with `capacity.<team>` named."""
     if capacity is None:
         return {}
@@ -123,7 +118,7 @@ def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _save_initiative(actor: Any, initiative: Initiative, *, requires: Iterable[Any] | None,
+def _save_initiative(actor: Actor, initiative: Initiative, *, requires: Iterable[Any] | None,
                      excludes: Iterable[Any] | None, capacity: Any) -> None:
     """Validate every part first, then write: a refusal leaves nothing half-saved."""
     validate(initiative)
@@ -150,7 +145,7 @@ def _save_initiative(actor: Any, initiative: Initiative, *, requires: Iterable[A
 
 
 @transaction.atomic
-def create_initiative(*, actor: Any, requires: Iterable[Any] = (), excludes: Iterable[Any] = (),
+def create_initiative(*, actor: Actor, requires: Iterable[Any] = (), excludes: Iterable[Any] = (),
                       capacity: Any = None, **fields: Any) -> Initiative:
     """Create an initiative (slug, title, costs, duration, sponsor, status, mandatory, CSF ids)."""
     require(actor, WRITE)
@@ -162,7 +157,7 @@ def create_initiative(*, actor: Any, requires: Iterable[Any] = (), excludes: Ite
 
 
 @transaction.atomic
-def update_initiative(*, actor: Any, initiative: Initiative, requires: Iterable[Any] | None = None,
+def update_initiative(*, actor: Actor, initiative: Initiative, requires: Iterable[Any] | None = None,
                       excludes: Iterable[Any] | None = None, capacity: Any = None, **changes: Any) -> Initiative:
     require(actor, WRITE)
     if "slug" in changes and changes["slug"] != initiative.slug:
@@ -171,14 +166,12 @@ def update_initiative(*, actor: Any, initiative: Initiative, requires: Iterable[
     _assign(initiative, _normalise(changes), INITIATIVE_FIELDS)
     _save_initiative(actor, initiative, requires=requires, excludes=excludes, capacity=capacity)
     after = _snapshot(initiative)
-    if after != before:
-        old, new = _changed(before, after)
-        audit.record(actor, "initiative.updated", initiative, before=old, after=new)
+    audit.record_change(actor, "initiative.updated", initiative, before, after)
     return initiative
 
 
 @transaction.atomic
-def delete_initiative(*, actor: Any, initiative: Initiative) -> None:
+def delete_initiative(*, actor: Actor, initiative: Initiative) -> None:
     """Remove a proposed or rejected initiative; one that was approved stays, for the record."""
     require(actor, WRITE)
     if initiative.status not in (InitiativeStatus.PROPOSED, InitiativeStatus.REJECTED):
@@ -201,7 +194,7 @@ def _save_effect(effect: InitiativeEffect) -> None:
 
 
 @transaction.atomic
-def add_effect(*, actor: Any, initiative: Initiative, scenario: RiskScenario, **fields: Any) -> InitiativeEffect:
+def add_effect(*, actor: Actor, initiative: Initiative, scenario: RiskScenario, **fields: Any) -> InitiativeEffect:
     """Say how the initiative changes a scenario: factor and effectiveness, as a risk-engine control."""
     require(actor, WRITE)
     if not isinstance(scenario, RiskScenario):
@@ -214,26 +207,24 @@ def add_effect(*, actor: Any, initiative: Initiative, scenario: RiskScenario, **
 
 
 @transaction.atomic
-def update_effect(*, actor: Any, effect: InitiativeEffect, **changes: Any) -> InitiativeEffect:
+def update_effect(*, actor: Actor, effect: InitiativeEffect, **changes: Any) -> InitiativeEffect:
     require(actor, WRITE)
     before = audit.snapshot(effect)
     _assign(effect, changes, EFFECT_FIELDS)
     _save_effect(effect)
     after = audit.snapshot(effect)
-    if after != before:
-        old, new = _changed(before, after)
-        audit.record(actor, "initiativeeffect.updated", effect, before=old, after=new)
+    audit.record_change(actor, "initiativeeffect.updated", effect, before, after)
     return effect
 
 
 @transaction.atomic
-def remove_effect(*, actor: Any, effect: InitiativeEffect) -> None:
+def remove_effect(*, actor: Actor, effect: InitiativeEffect) -> None:
     require(actor, WRITE)
     audit.record(actor, "initiativeeffect.removed", effect, before=audit.snapshot(effect))
     effect.delete()
 
 
-def scenario_for_effect(actor: Any, slug: str) -> RiskScenario:
+def scenario_for_effect(actor: Actor, slug: str) -> RiskScenario:
     """The register's scenario named by an effect (through the risk app's selector)."""
     return risk_selectors.scenario_by_slug(actor, slug)
 
@@ -248,7 +239,7 @@ def _budget_snapshot(scenario: BudgetScenario) -> dict[str, Any]:
     return data
 
 
-def _save_budget(actor: Any, scenario: BudgetScenario, capacity: Any) -> None:
+def _save_budget(actor: Actor, scenario: BudgetScenario, capacity: Any) -> None:
     validate(scenario)
     units = check_capacity(actor, capacity) if capacity is not None else None
     scenario.save()
@@ -259,7 +250,7 @@ def _save_budget(actor: Any, scenario: BudgetScenario, capacity: Any) -> None:
 
 
 @transaction.atomic
-def create_budget_scenario(*, actor: Any, capacity: Any = None, **fields: Any) -> BudgetScenario:
+def create_budget_scenario(*, actor: Actor, capacity: Any = None, **fields: Any) -> BudgetScenario:
     """A budget (total over the horizon), horizon in years, discount rate and team capacity limits."""
     require(actor, WRITE)
     scenario = BudgetScenario()
@@ -270,23 +261,21 @@ def create_budget_scenario(*, actor: Any, capacity: Any = None, **fields: Any) -
 
 
 @transaction.atomic
-def update_budget_scenario(*, actor: Any, budget_scenario: BudgetScenario, capacity: Any = None,
+def update_budget_scenario(*, actor: Actor, budget_scenario: BudgetScenario, capacity: Any = None,
                            **changes: Any) -> BudgetScenario:
     require(actor, WRITE)
     before = _budget_snapshot(budget_scenario)
     _assign(budget_scenario, changes, BUDGET_FIELDS)
     _save_budget(actor, budget_scenario, capacity)
     after = _budget_snapshot(budget_scenario)
-    if after != before:
-        old, new = _changed(before, after)
-        audit.record(actor, "budgetscenario.updated", budget_scenario, before=old, after=new)
+    audit.record_change(actor, "budgetscenario.updated", budget_scenario, before, after)
     return budget_scenario
 
 
 # ---- estimates --------------------------------------------------------------------------------------
 
 
-def _store_estimate(actor: Any, initiative: Initiative, simulated: estimation.Simulated, *, horizon: int,
+def _store_estimate(actor: Actor, initiative: Initiative, simulated: estimation.Simulated, *, horizon: int,
                     rate: float) -> EffectEstimate:
     money = initiative_finance(
         delta_ale=simulated.delta, delta_ale_90=(simulated.low, simulated.high),
@@ -303,7 +292,7 @@ def _store_estimate(actor: Any, initiative: Initiative, simulated: estimation.Si
         payback_years_high=money.payback_years.at_high,
         seed=simulated.seed, years=simulated.years, model=simulated.model,
         engine_version=simulated.engine_version, input_hash=simulated.input_hash,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by_id=getattr(actor, "pk", None),
     )
     audit.record(actor, "effectestimate.created", estimate,
                  after=audit.snapshot(estimate, exclude=("per_scenario",)))
@@ -311,7 +300,7 @@ def _store_estimate(actor: Any, initiative: Initiative, simulated: estimation.Si
 
 
 @transaction.atomic
-def estimate_effects(*, actor: Any, initiatives: Iterable[Initiative] | None = None,
+def estimate_effects(*, actor: Actor, initiatives: Iterable[Initiative] | None = None,
                      budget_scenario: BudgetScenario | None = None, years: int | None = None,
                      force: bool = False) -> list[EffectEstimate]:
     """Simulate each initiative's ΔALE (common random numbers) and store it with ROSI, NPV and payback.
@@ -362,7 +351,7 @@ def _selection_snapshot(selection: Selection) -> dict[str, Any]:
 
 
 @transaction.atomic
-def save_selection(*, actor: Any, budget_scenario: BudgetScenario, budget: float | None = None) -> Selection:
+def save_selection(*, actor: Actor, budget_scenario: BudgetScenario, budget: float | None = None) -> Selection:
     """Solve the best set for the budget (the scenario's own unless given) and keep it with its frontier."""
     require(actor, WRITE)
     plan = planning.build_plan(actor, budget_scenario)
@@ -374,7 +363,7 @@ def save_selection(*, actor: Any, budget_scenario: BudgetScenario, budget: float
         residual_ale=sel.residual_ale, risk_reduction=sel.risk_reduction, gap=result.gap,
         frontier=planning.frontier_document(plan), instance=plan.document, instance_hash=plan.hash,
         engine_version=PORTFOLIO_ENGINE_VERSION, seed=plan.seed,
-        notes=plan.notes, created_by=actor if getattr(actor, "pk", None) else None,
+        notes=plan.notes, created_by_id=getattr(actor, "pk", None),
     )
     selection.initiatives.set(Initiative.objects.filter(slug__in=sel.selected))
     audit.record(actor, "selection.created", selection, after=_selection_snapshot(selection))
@@ -410,13 +399,13 @@ def _summary(selection: Selection, chosen: list[Initiative]) -> str:
             f"{money.full(selection.residual_ale, currency)}.")
 
 
-def _leader_role(actor: Any) -> str | None:
+def _leader_role(actor: Actor) -> str | None:
     held = set(getattr(actor, "role_names", ())) & {"cio", "ciso"}
     return None if not held else ("ciso" if "ciso" in held else "cio")
 
 
 @transaction.atomic
-def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> Selection:
+def approve_selection(*, actor: Actor, selection: Selection, note: str = "") -> Selection:
     """Approve funding the selection. The first approval asks for the sign-off it needs (one of the
     CIO and the CISO, or both above the scenario's amount) and counts as the first answer; when the
     sign-off is granted the selection is funded: its initiatives are approved, the decision goes on
@@ -426,7 +415,7 @@ def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> Se
     Refused when the inputs changed since it was solved (the decision must stand on the numbers shown).
     """
     require(actor, DECIDE)
-    selection = Selection.objects.select_for_update().select_related("budget_scenario", "signoff").get(pk=selection.pk)
+    selection = Selection.objects.select_for_update(of=("self",)).select_related("budget_scenario", "signoff").get(pk=selection.pk)
     if selection.status in (SelectionStatus.APPROVED, SelectionStatus.SUPERSEDED):
         raise ValidationFailed.field("selection", f"this selection was already {selection.status}")
     plan = planning.build_plan(actor, selection.budget_scenario)
@@ -457,7 +446,7 @@ def approve_selection(*, actor: Any, selection: Selection, note: str = "") -> Se
     return selection
 
 
-def _fund(actor: Any, selection: Selection, chosen: list[Initiative], note: str, signoff: Any) -> None:
+def _fund(actor: Actor, selection: Selection, chosen: list[Initiative], note: str, signoff: Any) -> None:
     scenario = selection.budget_scenario
     outcome = _summary(selection, chosen) + (f" {note.strip()}" if note.strip() else "")
     decision = governance.record_decision(

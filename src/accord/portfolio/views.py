@@ -3,6 +3,7 @@ scenarios, CSV import/export, estimates, selections and their approval. Thin: se
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -11,12 +12,24 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from accord.core.errors import ValidationFailed
-from accord.core.web import capability_required, form_page, is_partial, paginate, show_problems, viewer
+from accord.core.errors import NotFound, ValidationFailed
+from accord.core.permissions import Actor
+from accord.core.web import (
+    capability_required,
+    edit_record_page,
+    form_page,
+    is_partial,
+    paginate,
+    show_problems,
+    viewer,
+)
 from accord.engine.portfolio.finance import initiative_finance
+from accord.jobs import selectors as jobs_selectors
+from accord.jobs.services import start_job
 from accord.portfolio import csv_io, planning, selectors, services
 from accord.portfolio.charts import frontier_chart
 from accord.portfolio.forms import ApproveForm, BudgetScenarioForm, EffectForm, ImportForm, InitiativeForm
@@ -35,7 +48,7 @@ def _float(value: str | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def _currency(actor: Any) -> str:
+def _currency(actor: Actor) -> str:
     return risk_selectors.risk_settings(actor).currency
 
 
@@ -137,18 +150,38 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         plan = planning.build_plan(actor, chosen)
     except ValidationFailed as exc:
         return render(request, "portfolio/portfolio.html", {**context, "plan_problem": exc})
-    frontier = planning.frontier_document(plan)
+    frontier, job = _frontier_or_job(actor, chosen, plan)
     budget = _float(request.GET.get("budget"))
     budget = chosen.budget if budget is None else budget
     rosi_rows, zero = _rosi_rows(plan)
     context.update(_best_context(plan, budget, context["currency"]))
     context.update(
-        frontier=frontier, chart=_chart_svg(plan, frontier, context["currency"]),
-        break_even=frontier["points"][frontier["break_even"]], slider=_slider(plan, frontier, budget),
+        frontier=frontier, frontier_job=job and jobs_selectors.progress_of(job), slider=_slider(plan, frontier or {"points": []}, budget),
         rosi_rows=rosi_rows, rosi_zero=zero, unestimated=len(plan.instance.initiatives) - len(plan.estimates),
         selections=selectors.selections(actor, chosen)[:5],
     )
+    if frontier is not None:
+        context.update(chart=_chart_svg(plan, frontier, context["currency"]),
+                       break_even=frontier["points"][frontier["break_even"]])
     return render(request, "portfolio/portfolio.html", context)
+
+
+def _frontier_or_job(actor: Actor, chosen: BudgetScenario, plan: planning.Plan) -> tuple[dict[str, Any] | None, Any]:
+    """The frontier: computed here for a small instance, else by a job the page follows (one job per
+    instance and person, however often they reload meanwhile)."""
+    frontier = planning.cached_frontier(plan)
+    if frontier is not None or len(plan.instance.initiatives) <= planning.INLINE_FRONTIER_INITIATIVES:
+        return frontier or planning.frontier_document(plan), None
+    lock = f"accord:portfolio:frontier-job:{plan.hash}:{actor.pk}"
+    job = None
+    if cache.get(lock):
+        with contextlib.suppress(NotFound):
+            job = jobs_selectors.job_by_id(actor, cache.get(lock))
+    if job is None or job.status == "failed":
+        job = start_job(actor=actor, kind="portfolio.frontier", title=f"Frontier of {chosen.name}",
+                        args={"budget_scenario": chosen.pk})
+        cache.set(lock, job.pk, timeout=24 * 3600)
+    return planning.cached_frontier(plan), job  # (computed already when jobs run at once)
 
 
 @capability_required(READ)
@@ -240,21 +273,16 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def initiative_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = viewer(request)
     instance = selectors.initiative_by_id(actor, pk) if pk else None
-    # The form edits a copy: the service must see the row as it was to record what changed.
-    form = InitiativeForm(request.POST or None, instance=type(instance).objects.get(pk=instance.pk) if instance else None)
 
-    def save(_data: dict[str, Any]) -> Any:
+    def save(form: Any, _data: dict[str, Any]) -> Any:
         arguments = form.service_arguments()
         if instance is None:
             return services.create_initiative(actor=actor, **arguments)
         return services.update_initiative(actor=actor, initiative=instance, **arguments)
 
-    def done(saved: Any) -> HttpResponse:
-        messages.success(request, f"Initiative {saved} saved.")
-        return redirect("portfolio:initiative", saved.pk)
-
-    return form_page(request, form=form, save=save, template="portfolio/edit.html",
-                     context={"kind": "initiative", "instance": instance}, success=done)
+    return edit_record_page(request, form_class=InitiativeForm, instance=instance, kind="initiative",
+                            template="portfolio/edit.html", save=save,
+                            next_url=lambda saved: reverse("portfolio:initiative", args=[saved.pk]))
 
 
 @capability_required(WRITE)
@@ -271,7 +299,7 @@ def initiative_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portfolio:initiatives")
 
 
-def _scenario_choices(actor: Any) -> list[tuple[str, str]]:
+def _scenario_choices(actor: Actor) -> list[tuple[str, str]]:
     return [(s.slug, f"{s.name} ({s.slug})") for s in risk_selectors.register(actor)]
 
 
@@ -359,21 +387,16 @@ def initiative_export(request: HttpRequest) -> HttpResponse:
 def budget_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = viewer(request)
     instance = selectors.budget_scenario_by_id(actor, pk) if pk else None
-    form = BudgetScenarioForm(request.POST or None,
-                              instance=type(instance).objects.get(pk=instance.pk) if instance else None)
 
-    def save(_data: dict[str, Any]) -> Any:
+    def save(form: Any, _data: dict[str, Any]) -> Any:
         arguments = form.service_arguments()
         if instance is None:
             return services.create_budget_scenario(actor=actor, **arguments)
         return services.update_budget_scenario(actor=actor, budget_scenario=instance, **arguments)
 
-    def done(saved: Any) -> HttpResponse:
-        messages.success(request, f"Budget scenario {saved} saved.")
-        return redirect(f"{_portfolio_url()}?scenario={saved.pk}")
-
-    return form_page(request, form=form, save=save, template="portfolio/edit.html",
-                     context={"kind": "budget scenario", "instance": instance}, success=done)
+    return edit_record_page(request, form_class=BudgetScenarioForm, instance=instance, kind="budget scenario",
+                            template="portfolio/edit.html", save=save,
+                            next_url=lambda saved: f"{_portfolio_url()}?scenario={saved.pk}")
 
 
 # Selections -----------------------------------------------------------------------------------------

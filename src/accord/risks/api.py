@@ -11,6 +11,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from accord.core.api_auth import Capability, acting_user
 from accord.core.api_common import REFUSALS, DbId, Page, paginate
 from accord.core.errors import NotFound
+from accord.core.permissions import Actor
 from accord.risks import scenario_files, selectors, services
 from accord.risks.models import SimulationRun
 from accord.risks.schemas import (
@@ -93,7 +94,7 @@ def add_control(request: HttpRequest, slug: Slug, payload: ControlIn) -> Any:
     return Status(201, _control_out(_view_of(actor, slug, control.pk)))
 
 
-def _view_of(actor: Any, slug: str, control_id: int) -> selectors.ControlView:
+def _view_of(actor: Actor, slug: str, control_id: int) -> selectors.ControlView:
     scenario = selectors.scenario_by_slug(actor, slug)
     return next(v for v in selectors.control_views(scenario) if v.control.pk == control_id)
 

@@ -74,6 +74,11 @@ class RiskSettings(TimestampedModel):
     class Meta:
         verbose_name_plural = "risk settings"
 
+    @classmethod
+    def current(cls) -> RiskSettings:
+        """The settings row, or the defaults when none was saved yet (not written here)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
     def __str__(self) -> str:
         return "risk settings"
 

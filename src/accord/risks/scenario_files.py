@@ -24,12 +24,11 @@ from django.db import transaction
 
 from accord.core import audit
 from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import HasCapabilities, require
+from accord.core.permissions import Actor, HasCapabilities, require
 from accord.risks import fair
 from accord.risks.models import MAX_YEARS, Control, RiskScenario, RiskSettings
 from accord.risks.services import (
     WRITE,
-    current_settings,
     portfolio_scenarios,
     resimulate,
     scenario_file_entry,
@@ -119,7 +118,7 @@ def _check_register_rules(data: dict[str, Any]) -> None:
         raise ValidationFailed(problems)
 
 
-def _apply_settings(actor: Any, data: dict[str, Any]) -> bool:
+def _apply_settings(actor: Actor, data: dict[str, Any]) -> bool:
     changes = {SETTING_OF_KEY[key]: data[key] for key in SETTING_OF_KEY if data.get(key) is not None}
     if "currency" in changes:
         changes["currency"] = str(changes["currency"]).strip().upper()
@@ -133,15 +132,10 @@ def _apply_settings(actor: Any, data: dict[str, Any]) -> bool:
         setattr(settings, name, value)
     settings.save()
     after = audit.snapshot(settings)
-    if after == before:
-        return False
-    audit.record(actor, "risksettings.updated", settings,
-                 before={k: v for k, v in before.items() if after.get(k) != v},
-                 after={k: v for k, v in after.items() if before.get(k) != v})
-    return True
+    return audit.record_change(actor, "risksettings.updated", settings, before, after)
 
 
-def _sync_controls(actor: Any, scenario: RiskScenario, wanted: list[dict[str, Any]]) -> bool:
+def _sync_controls(actor: Actor, scenario: RiskScenario, wanted: list[dict[str, Any]]) -> bool:
     """Make the scenario's proposed controls exactly the file's; True when anything changed."""
     existing = {c.name: c for c in scenario.controls.filter(in_place=False)}
     changed = False
@@ -161,9 +155,7 @@ def _sync_controls(actor: Any, scenario: RiskScenario, wanted: list[dict[str, An
         after = audit.snapshot(control)
         if after != before:
             control.save()
-            audit.record(actor, "control.updated", control,
-                         before={k: v for k, v in before.items() if after.get(k) != v},
-                         after={k: v for k, v in after.items() if before.get(k) != v})
+            audit.record_change(actor, "control.updated", control, before, after)
             changed = True
     for control in existing.values():
         audit.record(actor, "control.removed", control, before=audit.snapshot(control))
@@ -172,7 +164,7 @@ def _sync_controls(actor: Any, scenario: RiskScenario, wanted: list[dict[str, An
     return changed
 
 
-def _upsert(actor: Any, raw: dict[str, Any], report: ImportReport) -> RiskScenario:
+def _upsert(actor: Actor, raw: dict[str, Any], report: ImportReport) -> RiskScenario:
     ident = raw["id"]
     name = str(raw.get("name", ident))
     inputs = {key: raw[key] for key in fair.INPUT_KEYS if key in raw}
@@ -189,9 +181,7 @@ def _upsert(actor: Any, raw: dict[str, Any], report: ImportReport) -> RiskScenar
     changed = after != before
     if changed:
         scenario.save()
-        audit.record(actor, "riskscenario.updated", scenario,
-                     before={k: v for k, v in before.items() if after.get(k) != v},
-                     after={k: v for k, v in after.items() if before.get(k) != v})
+        audit.record_change(actor, "riskscenario.updated", scenario, before, after)
     if _sync_controls(actor, scenario, raw.get("controls") or []) or changed:
         report.updated += 1
     else:
@@ -200,7 +190,7 @@ def _upsert(actor: Any, raw: dict[str, Any], report: ImportReport) -> RiskScenar
 
 
 @transaction.atomic
-def import_scenario_file(*, actor: Any, file: IO[bytes] | bytes, filename: str) -> ImportReport:
+def import_scenario_file(*, actor: Actor, file: IO[bytes] | bytes, filename: str) -> ImportReport:
     """Check the whole file, then create/update its scenarios and controls, apply its settings, and
     simulate what changed (and the portfolio). Refused as a whole, with nothing written, on any error."""
     require(actor, WRITE)
@@ -243,7 +233,7 @@ def export_document(viewer: HasCapabilities, slugs: list[str] | None = None) -> 
     if slugs:
         scenarios = scenarios.filter(slug__in=slugs)
     entries = [scenario_file_entry(s) for s in scenarios]
-    settings = current_settings()
+    settings = RiskSettings.current()
     correlation, _ = fair.restrict_correlation(settings.correlation, [e["id"] for e in entries])
     return fair.file_document(scenarios=entries, currency=settings.currency, model=settings.model,
                               years=settings.default_years, seed=settings.seed, appetite=settings.appetite,

@@ -21,7 +21,6 @@ from accord.core.permissions import Actor, HasCapabilities, require
 from accord.engine.fair.analytic import mean_loss_per_event
 from accord.engine.fair.scenario import parse_scenario_file
 from accord.risks.models import Control, RiskScenario, RiskSettings, RunKind, ScenarioStatus, SimulationRun
-from accord.risks.services import current_settings
 
 READ = "risk.read"
 
@@ -79,12 +78,12 @@ def controls_of(viewer: HasCapabilities, scenario: RiskScenario) -> QuerySet[Con
 
 def organisation_currency() -> str:
     """The currency every amount in Accord is in (not confidential: any signed-in page shows it)."""
-    return current_settings().currency
+    return RiskSettings.current().currency
 
 
 def risk_settings(viewer: HasCapabilities) -> RiskSettings:
     require(viewer, READ)
-    return current_settings()
+    return RiskSettings.current()
 
 
 def latest_runs(viewer: HasCapabilities) -> dict[str, SimulationRun]:

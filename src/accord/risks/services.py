@@ -16,7 +16,7 @@ from django.db import transaction
 from accord.core import audit
 from accord.core.crud import validate
 from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 from accord.engine.fair import ENGINE_VERSION
 from accord.org.models import Asset
 from accord.risks import fair
@@ -39,11 +39,6 @@ SETTINGS_FIELDS = frozenset({"currency", "appetite", "default_years", "seed", "m
 
 
 # ---- the engine view of a scenario -----------------------------------------------------------------
-
-
-def current_settings() -> RiskSettings:
-    """The settings row, or the defaults when none was saved yet (not written here)."""
-    return RiskSettings.objects.filter(pk=1).first() or RiskSettings(pk=1)
 
 
 def _control_specs(controls: Iterable[Control], *, proposed_only: bool) -> list[dict[str, Any]]:
@@ -101,7 +96,7 @@ def _run_summary(run: SimulationRun) -> dict[str, Any]:
     return audit.snapshot(run, exclude=("result", "spec"))
 
 
-def _store_run(*, actor: Any, kind: str, scenario: RiskScenario | None, doc: dict[str, Any],
+def _store_run(*, actor: Actor, kind: str, scenario: RiskScenario | None, doc: dict[str, Any],
                outcome: fair.Outcome) -> SimulationRun:
     result = outcome.result
     headline = result.scenarios[0].stats if kind == RunKind.SCENARIO else result.portfolio
@@ -109,16 +104,16 @@ def _store_run(*, actor: Any, kind: str, scenario: RiskScenario | None, doc: dic
         kind=kind, scenario=scenario, seed=result.seed, years=result.years, model=result.model,
         currency=result.currency, engine_version=result.engine_version, input_hash=result.input_hash,
         mean=headline.mean, p5=headline.p5, p95=headline.p95, result=outcome.document, spec=doc,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by_id=getattr(actor, "pk", None),
     )
     audit.record(actor, "simulationrun.created", run, after=_run_summary(run))
     return run
 
 
-def resimulate(actor: Any, scenario: RiskScenario, *, force: bool = False) -> SimulationRun:
+def resimulate(actor: Actor, scenario: RiskScenario, *, force: bool = False) -> SimulationRun:
     """Simulate one scenario alone; store a run unless the latest one has the same input hash."""
     entry = scenario_file_entry(scenario)
-    doc = _settings_document(current_settings(), [entry])
+    doc = _settings_document(RiskSettings.current(), [entry])
     latest = scenario.latest_run
     # The input hash is a function of this document and the engine version: the same document on
     # the same engine would give the same numbers, so there is nothing to run.
@@ -128,16 +123,18 @@ def resimulate(actor: Any, scenario: RiskScenario, *, force: bool = False) -> Si
     if latest is not None and latest.input_hash == outcome.input_hash and not force:
         return latest
     fair.add_tornado(outcome, entry)
-    run = _store_run(actor=actor, kind=RunKind.SCENARIO, scenario=scenario, doc=doc, outcome=outcome)
-    scenario.latest_run = run
-    RiskScenario.objects.filter(pk=scenario.pk).update(latest_run=run)
+    with transaction.atomic():  # the simulation ran outside: only storing it holds the database's write lock
+        run = _store_run(actor=actor, kind=RunKind.SCENARIO, scenario=scenario, doc=doc, outcome=outcome)
+        scenario.latest_run = run
+        RiskScenario.objects.filter(pk=scenario.pk).update(latest_run=run)
     return run
 
 
-@transaction.atomic
-def simulate_scenario(*, actor: Any, scenario: RiskScenario, force: bool = False) -> SimulationRun:
+def simulate_scenario(*, actor: Actor, scenario: RiskScenario, force: bool = False) -> SimulationRun:
     """Simulate the scenario with the settings' seed, years and model. The same inputs give the same
-    numbers, so an unchanged scenario keeps its latest run (unless `force`)."""
+    numbers, so an unchanged scenario keeps its latest run (unless `force`). The simulation runs
+    outside any transaction (workers simulate side by side, even on SQLite); the run and its audit
+    row are stored together or not at all."""
     require(actor, WRITE)
     return resimulate(actor, scenario, force=force)
 
@@ -149,14 +146,14 @@ def portfolio_scenarios() -> list[RiskScenario]:
 
 
 @transaction.atomic
-def simulate_portfolio(*, actor: Any) -> SimulationRun:
+def simulate_portfolio(*, actor: Actor) -> SimulationRun:
     """Simulate every open scenario together (with the settings' correlation) and store the run."""
     require(actor, WRITE)
     scenarios = portfolio_scenarios()
     if not scenarios:
         raise ValidationFailed.field(
             "scenarios", "there is no open scenario to simulate; create one or import a scenario file")
-    settings = current_settings()
+    settings = RiskSettings.current()
     correlation, notes = fair.restrict_correlation(settings.correlation, [s.slug for s in scenarios])
     doc = _settings_document(settings, [scenario_file_entry(s) for s in scenarios], correlation)
     outcome = fair.run(doc)
@@ -164,7 +161,7 @@ def simulate_portfolio(*, actor: Any) -> SimulationRun:
     return _store_run(actor=actor, kind=RunKind.PORTFOLIO, scenario=None, doc=doc, outcome=outcome)
 
 
-def _rerun_everything(actor: Any) -> None:
+def _rerun_everything(actor: Actor) -> None:
     for scenario in RiskScenario.objects.prefetch_related("controls").select_related("latest_run"):
         resimulate(actor, scenario)
     if RiskScenario.objects.exclude(status=ScenarioStatus.CLOSED).exists():
@@ -199,7 +196,7 @@ def _snapshot(scenario: RiskScenario) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_scenario(*, actor: Any, assets: Iterable[Any] = (), **fields: Any) -> RiskScenario:
+def create_scenario(*, actor: Actor, assets: Iterable[Any] = (), **fields: Any) -> RiskScenario:
     """Create a scenario (slug, name, inputs, owners, service, treatment, status) and simulate it."""
     require(actor, WRITE)
     scenario = RiskScenario()
@@ -216,7 +213,7 @@ def create_scenario(*, actor: Any, assets: Iterable[Any] = (), **fields: Any) ->
 
 
 @transaction.atomic
-def update_scenario(*, actor: Any, scenario: RiskScenario, assets: Iterable[Any] | None = None,
+def update_scenario(*, actor: Actor, scenario: RiskScenario, assets: Iterable[Any] | None = None,
                     **changes: Any) -> RiskScenario:
     """Change a scenario; when what it simulates changed, simulate it again and store the new run."""
     require(actor, WRITE)
@@ -233,10 +230,7 @@ def update_scenario(*, actor: Any, scenario: RiskScenario, assets: Iterable[Any]
     if asset_rows is not None:
         scenario.assets.set(asset_rows)
     after = _snapshot(scenario)
-    if after != before:
-        audit.record(actor, "riskscenario.updated", scenario,
-                     before={k: v for k, v in before.items() if after.get(k) != v},
-                     after={k: v for k, v in after.items() if before.get(k) != v})
+    audit.record_change(actor, "riskscenario.updated", scenario, before, after)
     resimulate(actor, scenario)
     return scenario
 
@@ -250,7 +244,7 @@ def _control_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _save_control(actor: Any, scenario: RiskScenario, control: Control) -> None:
+def _save_control(actor: Actor, scenario: RiskScenario, control: Control) -> None:
     validate(control)
     others = [c for c in scenario.controls.all() if c.pk != control.pk]
     _check_scenario(scenario, [*others, control], control_index=len(others))
@@ -259,7 +253,7 @@ def _save_control(actor: Any, scenario: RiskScenario, control: Control) -> None:
 
 
 @transaction.atomic
-def add_control(*, actor: Any, scenario: RiskScenario, **fields: Any) -> Control:
+def add_control(*, actor: Actor, scenario: RiskScenario, **fields: Any) -> Control:
     """Add a control (name, factor, effectiveness, annual_cost, in_place); re-simulates the scenario."""
     require(actor, WRITE)
     control = Control(scenario=scenario)
@@ -270,21 +264,18 @@ def add_control(*, actor: Any, scenario: RiskScenario, **fields: Any) -> Control
 
 
 @transaction.atomic
-def update_control(*, actor: Any, control: Control, **changes: Any) -> Control:
+def update_control(*, actor: Actor, control: Control, **changes: Any) -> Control:
     require(actor, WRITE)
     before = audit.snapshot(control)
     _assign(control, _control_fields(changes), CONTROL_FIELDS)
     _save_control(actor, control.scenario, control)
     after = audit.snapshot(control)
-    if after != before:
-        audit.record(actor, "control.updated", control,
-                     before={k: v for k, v in before.items() if after.get(k) != v},
-                     after={k: v for k, v in after.items() if before.get(k) != v})
+    audit.record_change(actor, "control.updated", control, before, after)
     return control
 
 
 @transaction.atomic
-def remove_control(*, actor: Any, control: Control) -> None:
+def remove_control(*, actor: Actor, control: Control) -> None:
     require(actor, WRITE)
     scenario = control.scenario
     audit.record(actor, "control.removed", control, before=audit.snapshot(control))
@@ -320,7 +311,7 @@ def _check_settings(settings: RiskSettings) -> None:
 
 
 @transaction.atomic
-def update_settings(*, actor: Any, **changes: Any) -> RiskSettings:
+def update_settings(*, actor: Actor, **changes: Any) -> RiskSettings:
     """Change currency, appetite, default years, seed, model or correlation; every run is redone."""
     require(actor, WRITE)
     settings, _ = RiskSettings.objects.select_for_update().get_or_create(pk=1)
@@ -332,9 +323,6 @@ def update_settings(*, actor: Any, **changes: Any) -> RiskSettings:
     settings.appetite = sorted(settings.appetite or [])  # checked: [loss, probability] pairs
     settings.save()
     after = audit.snapshot(settings)
-    if after != before:
-        audit.record(actor, "risksettings.updated", settings,
-                     before={k: v for k, v in before.items() if after.get(k) != v},
-                     after={k: v for k, v in after.items() if before.get(k) != v})
+    if audit.record_change(actor, "risksettings.updated", settings, before, after):
         _rerun_everything(actor)
     return settings

@@ -26,4 +26,4 @@ def simulate_one(run: JobRun) -> dict[str, Any]:
     scenario = selectors.scenario_by_slug(run.actor, str(run.args.get("slug", "")))
     result = services.simulate_scenario(actor=run.actor, scenario=scenario, force=bool(run.args.get("force")))
     return {"slug": scenario.slug, "run": result.pk, "mean": result.mean, "input_hash": result.input_hash,
-            "url": f"/risks/{scenario.slug}/"}
+            "url": f"/risks/scenarios/{scenario.slug}/"}

@@ -11,6 +11,7 @@ from pydantic import Field
 from accord.core.api_auth import Capability, acting_user
 from accord.core.api_common import REFUSALS, DbId, InputSchema, Page, PageQuery, Text, paginate
 from accord.engine.vulns import ScanFormat
+from accord.jobs.api import JobOut
 from accord.vulns import selectors, services
 from accord.vulns.schemas import (
     ClearOverrideIn,
@@ -137,6 +138,16 @@ def import_scan(request: HttpRequest, file: File[UploadedFile], form: Form[Impor
                                format=form.format, scope=form.scope or None, application=form.application or None,
                                service=form.service or None)
     return Status(201, run)
+
+
+@router.post("/imports/background", response={202: JobOut, **REFUSALS}, auth=Capability("vuln.import"))
+def import_scan_in_background(request: HttpRequest, file: File[UploadedFile], form: Form[ImportForm]) -> Any:
+    """Upload a scanner file and import it as a job (for large files): 202 with the job, whose
+    `result.url` leads to the import when it has succeeded (GET /api/v1/jobs/{id} follows it)."""
+    job = services.import_in_background(actor=acting_user(request), file=file, filename=file.name or "upload",
+                                        format=form.format, scope=form.scope or None,
+                                        application=form.application or None, service=form.service or None)
+    return Status(202, job)
 
 
 @router.get("/imports", response={200: Page[ImportRunOut], **REFUSALS}, auth=READ)

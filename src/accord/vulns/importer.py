@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from accord.core import audit, clock
 from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 from accord.engine.vulns import InputFileError, InvalidInput, ScanFinding, read_scan
 from accord.engine.vulns.dedup import Repeats, summary
 from accord.engine.vulns.notes import ParseNotes
@@ -94,7 +94,7 @@ def refusal(exc: InputFileError, filename: str) -> ValidationFailed:
     return ValidationFailed(Problem(field=exc.element or "file", message=message, line=exc.line), source=filename)
 
 
-def import_scan(*, actor: Any, file: IO[bytes], filename: str, format: str = "auto", scope: str | None = None,
+def import_scan(*, actor: Actor, file: IO[bytes], filename: str, format: str = "auto", scope: str | None = None,
                 application: str | None = None, service: str | None = None,
                 on_progress: Callable[[int], None] | None = None) -> ImportRun:
     """Import one scanner file; return its ImportRun with the counts by outcome.
@@ -106,7 +106,7 @@ def import_scan(*, actor: Any, file: IO[bytes], filename: str, format: str = "au
     or element, and change nothing.
     """
     require(actor, "vuln.import")
-    named_service = _named_service(actor, service)
+    service_named = named_service(actor, service)
     limit = max_upload_bytes()
     size = _known_size(file)
     if size is not None and size > limit:
@@ -118,14 +118,14 @@ def import_scan(*, actor: Any, file: IO[bytes], filename: str, format: str = "au
     reader = _HashingReader(file)
     try:
         with transaction.atomic():
-            return _Import(actor=actor, filename=filename, scope=scope_name, business_service=named_service).run(
+            return _Import(actor=actor, filename=filename, scope=scope_name, business_service=service_named).run(
                 io.BufferedReader(reader, buffer_size=256 * 1024), reader, format=format,
                 application=application, on_progress=on_progress, limit=limit)
     except InputFileError as exc:
         raise refusal(exc, filename) from None
 
 
-def _named_service(actor: Any, name: str | None) -> BusinessService | None:
+def named_service(actor: Actor, name: str | None) -> BusinessService | None:
     """The business service named at import (any case), refused when there is none of that name."""
     if name is None or not name.strip():
         return None
@@ -216,7 +216,7 @@ class _FastInsert:
 
 
 class _Import:
-    def __init__(self, *, actor: Any, filename: str, scope: str, business_service: BusinessService | None = None
+    def __init__(self, *, actor: Actor, filename: str, scope: str, business_service: BusinessService | None = None
                  ) -> None:
         self.actor = actor
         self.filename = filename
@@ -258,7 +258,7 @@ class _Import:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB
         self.run_row = run = ImportRun.objects.create(
-            filename=self.filename[:255], sha256="", source_format=format, scope=self.scope, actor=self.actor,
+            filename=self.filename[:255], sha256="", source_format=format, scope=self.scope, actor_id=self.actor.pk,
             started_at=self.now)
         chosen, findings = read_scan(cast(BinaryIO, stream), source=self.filename, format=format, application=application,
                                      on_progress=on_progress, max_bytes=limit, notes=self.notes)

@@ -292,7 +292,8 @@ class PolicyStatus(models.TextChoices):
 
 
 class SlaPolicy(models.Model):
-    """Days to remediate per SSVC decision. A CISO or CIO proposes; the other one confirms."""
+    """Days to remediate per SSVC decision. A CISO or CIO proposes; the other one confirms (a governance
+    sign-off, `signoff`)."""
 
     act_days = models.PositiveIntegerField(default=7)
     attend_days = models.PositiveIntegerField(default=30)
@@ -312,6 +313,8 @@ class SlaPolicy(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    signoff = models.ForeignKey("governance.SignOff", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", help_text="The proposal's sign-off: the other leader confirms.")
 
     class Meta:
         ordering = ["-proposed_at", "-id"]

@@ -365,17 +365,19 @@ def _counts(row: dict[str, Any]) -> Counts:
     return Counts(**{f.name: row[f.name] for f in fields(Counts)})
 
 
-def _cached(name: str, filters: FindingFilter, compute: Any, *extra: object) -> Any:
-    """`compute()` until the next audited write (these counts read every matching finding)."""
+def _cached(name: str, filters: FindingFilter, compute: Any, *extra: object, fresh: bool = True) -> Any:
+    """`compute()` until the next audited write (these counts read every matching finding); with
+    `fresh=False`, the value from before the latest write while it is recomputed (write_cache)."""
     today = clock.today()
     key = hashlib.sha256(repr((filters, today, extra)).encode()).hexdigest()[:32]
-    return cached_until_next_write(name, lambda: compute(today), also_key=key)
+    return cached_until_next_write(name, lambda: compute(today), also_key=key, allow_stale=not fresh)
 
 
-def summary(viewer: HasCapabilities, filters: FindingFilter) -> Counts:
+def summary(viewer: HasCapabilities, filters: FindingFilter, *, fresh: bool = True) -> Counts:
     """The tiles above the list, for the filters in force; cached until the next write."""
     qs = findings_visible_to(viewer, filters).order_by()
-    return _cached("vulns.summary", filters, lambda today: _counts(qs.aggregate(**_count_columns(today))))
+    return _cached("vulns.summary", filters, lambda today: _counts(qs.aggregate(**_count_columns(today))),
+                   fresh=fresh)
 
 
 @dataclass(frozen=True)
@@ -509,7 +511,7 @@ class ServiceCount:
     findings: int
 
 
-def kev_past_due_by_service(viewer: HasCapabilities, *, limit: int = 8) -> list[ServiceCount]:
+def kev_past_due_by_service(viewer: HasCapabilities, *, limit: int = 8, fresh: bool = True) -> list[ServiceCount]:
     """Open findings in CISA's KEV catalogue and past their due date, per business service, most first;
     cached until the next write (the desk shows it on every visit)."""
     require(viewer, "vuln.read")
@@ -522,5 +524,5 @@ def kev_past_due_by_service(viewer: HasCapabilities, *, limit: int = 8) -> list[
                              names.get(row["asset__business_service"], "no business service"), row["n"])
                 for row in rows]
 
-    found: list[ServiceCount] = _cached("vulns.kev_by_service", FindingFilter(), compute, limit)
+    found: list[ServiceCount] = _cached("vulns.kev_by_service", FindingFilter(), compute, limit, fresh=fresh)
     return found

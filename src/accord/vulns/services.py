@@ -9,23 +9,36 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import shutil
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accord.core import audit, clock
-from accord.core.dual_control import check_confirmer, proposing_role
 from accord.core.errors import Problem, ValidationFailed
-from accord.core.permissions import require
+from accord.core.permissions import Actor, require
 from accord.engine.vulns import Decision, InputFileError, InvalidInput, parse_kev, read_epss
 from accord.engine.vulns import SlaPolicy as EngineSlaPolicy
+from accord.governance import services as governance
+from accord.governance.models import SignOffStatus
 from accord.org import selectors as org_selectors
 from accord.vulns import exports
 from accord.vulns.decisions import Assessor, mission_of, policy_in_force, scan_finding_of
-from accord.vulns.importer import DECISION_FIELDS, chunks, import_scan, max_upload_bytes, redecide, refusal
+from accord.vulns.importer import (
+    DECISION_FIELDS,
+    chunks,
+    import_scan,
+    max_upload_bytes,
+    named_service,
+    redecide,
+    refusal,
+)
 from accord.vulns.models import (
     OPEN_STATES,
     DecisionChoice,
@@ -39,6 +52,8 @@ from accord.vulns.models import (
     SsvcSettings,
 )
 from accord.vulns.selectors import FindingFilter
+
+SLA_POLICY_KIND = "sla_policy"
 
 __all__ = [
     "FeedResult",
@@ -58,7 +73,7 @@ __all__ = [
 
 # --- re-deciding stored findings -------------------------------------------------------------
 
-def redecide_open_findings(*, actor: Any, with_cves_only: bool = False,
+def redecide_open_findings(*, actor: Actor, with_cves_only: bool = False,
                            on_progress: Callable[[int], None] | None = None) -> int:
     """Enrich and decide every open finding again with today's feeds and policies; return how many changed.
 
@@ -119,7 +134,7 @@ _KEV_FIELDS = ("vendor_project", "product", "vulnerability_name", "date_added", 
 
 
 @transaction.atomic
-def load_kev(*, actor: Any, file: IO[bytes], filename: str = "known_exploited_vulnerabilities.json") -> FeedResult:
+def load_kev(*, actor: Actor, file: IO[bytes], filename: str = "known_exploited_vulnerabilities.json") -> FeedResult:
     """Load the CISA KEV catalogue JSON; the stored catalogue becomes exactly the file's. Idempotent."""
     require(actor, "vuln.feeds")
     raw = _read_limited(file, filename)
@@ -152,7 +167,7 @@ def load_kev(*, actor: Any, file: IO[bytes], filename: str = "known_exploited_vu
     load = FeedLoad.objects.create(
         kind=FeedKind.KEV, filename=filename[:255], sha256=sha256, feed_version=catalog.catalog_version[:60],
         feed_date=catalog.date_released, entries=len(incoming), added=len(added), changed=len(changed),
-        removed=len(removed), loaded_by=actor, loaded_at=timezone.now())
+        removed=len(removed), loaded_by_id=actor.pk, loaded_at=timezone.now())
     load.findings_redecided = redecide_open_findings(actor=actor, with_cves_only=True)
     load.save(update_fields=["findings_redecided"])
     audit.record(actor, "feed.kev_loaded", load, after=audit.snapshot(load))
@@ -160,7 +175,7 @@ def load_kev(*, actor: Any, file: IO[bytes], filename: str = "known_exploited_vu
 
 
 @transaction.atomic
-def load_epss(*, actor: Any, file: IO[bytes], filename: str = "epss_scores.csv") -> FeedResult:
+def load_epss(*, actor: Actor, file: IO[bytes], filename: str = "epss_scores.csv") -> FeedResult:
     """Load a FIRST EPSS daily CSV (plain or .gz); the stored scores become exactly the file's. Idempotent."""
     require(actor, "vuln.feeds")
     raw = _read_limited(file, filename)
@@ -185,7 +200,7 @@ def load_epss(*, actor: Any, file: IO[bytes], filename: str = "epss_scores.csv")
     load = FeedLoad.objects.create(
         kind=FeedKind.EPSS, filename=filename[:255], sha256=sha256, feed_version=feed.model_version[:60],
         feed_date=feed.score_date, entries=len(scores), added=added, changed=changed, removed=removed,
-        loaded_by=actor, loaded_at=timezone.now())
+        loaded_by_id=actor.pk, loaded_at=timezone.now())
     load.findings_redecided = redecide_open_findings(actor=actor, with_cves_only=True)
     load.save(update_fields=["findings_redecided"])
     audit.record(actor, "feed.epss_loaded", load, after=audit.snapshot(load))
@@ -207,7 +222,7 @@ _OVERRIDE_AUDIT = ("decision", "computed_decision", "override_decision", "overri
                    "due_rule", "due_reason", "sla_start")
 
 
-def _set_decision(actor: Any, finding: Finding, decision: str, action: str, **override: Any) -> Finding:
+def _set_decision(actor: Actor, finding: Finding, decision: str, action: str, **override: Any) -> Finding:
     row = Finding.objects.select_for_update().get(pk=finding.pk)
     before = {name: audit.to_primitive(getattr(row, name)) for name in _OVERRIDE_AUDIT}
     Assessor.current().set_decision(row, decision, clock.today())
@@ -221,7 +236,7 @@ def _set_decision(actor: Any, finding: Finding, decision: str, action: str, **ov
 
 
 @transaction.atomic
-def override_decision(*, actor: Any, finding: Finding, decision: str, justification: str) -> Finding:
+def override_decision(*, actor: Actor, finding: Finding, decision: str, justification: str) -> Finding:
     """An analyst sets the finding's decision, saying why; the due date moves with it. Audited."""
     require(actor, "vuln.triage")
     if decision not in DecisionChoice.values:
@@ -232,7 +247,7 @@ def override_decision(*, actor: Any, finding: Finding, decision: str, justificat
 
 
 @transaction.atomic
-def clear_override(*, actor: Any, finding: Finding, justification: str) -> Finding:
+def clear_override(*, actor: Actor, finding: Finding, justification: str) -> Finding:
     """Go back to the computed decision. Audited, with why."""
     require(actor, "vuln.triage")
     reason = _justification(justification)
@@ -246,7 +261,7 @@ def clear_override(*, actor: Any, finding: Finding, justification: str) -> Findi
 # --- exports -------------------------------------------------------------------------------------
 
 @transaction.atomic
-def export_findings(*, actor: Any, filters: FindingFilter, by: str = "", file_format: str = "csv") -> exports.ExportFile:
+def export_findings(*, actor: Actor, filters: FindingFilter, by: str = "", file_format: str = "csv") -> exports.ExportFile:
     """The findings matching `filters` (or their groups, `by` cve, fix or asset) as CSV or XLSX, to stream.
 
     An export is a read, but it takes data out of Accord: the audit trail records who exported which
@@ -267,7 +282,7 @@ _DAY_FIELDS = {"act": "act_days", "attend": "attend_days", "track*": "track_star
 
 
 @transaction.atomic
-def propose_sla_policy(*, actor: Any, act_days: int, attend_days: int, track_star_days: int, track_days: int,
+def propose_sla_policy(*, actor: Actor, act_days: int, attend_days: int, track_star_days: int, track_days: int,
                        due_soon_days: int = 7, kev_days: int | None = None, bound_by_bod_22_01: bool | None = None,
                        reason: str = "") -> SlaPolicy:
     """Propose new remediation days; the other leader (CISO or CIO) must confirm. Replaces a pending proposal.
@@ -276,7 +291,7 @@ def propose_sla_policy(*, actor: Any, act_days: int, attend_days: int, track_sta
     never changes whether CISA's KEV due dates bind by accident.
     """
     require(actor, "sla.policy")
-    role = proposing_role(actor, "sla.policy")
+    role = governance.leader_role(actor, "sla.policy")
     in_force = policy_in_force()[0]
     kev_days = in_force.kev_days if kev_days is None else kev_days
     bound_by_bod_22_01 = in_force.bound_by_bod_22_01 if bound_by_bod_22_01 is None else bound_by_bod_22_01
@@ -289,32 +304,51 @@ def propose_sla_policy(*, actor: Any, act_days: int, attend_days: int, track_sta
         raise ValidationFailed.field(field, exc.message) from None
     if len(reason) > 2000 or "\x00" in reason:
         raise ValidationFailed.field("reason", "at most 2000 characters, no NUL characters")
-    for pending in SlaPolicy.objects.select_for_update().filter(status=PolicyStatus.PROPOSED):
-        pending.status = PolicyStatus.WITHDRAWN
-        pending.save(update_fields=["status"])
-        audit.record(actor, "sla_policy.withdrawn", pending, before={"status": "proposed"},
-                     after={"status": "withdrawn", "replaced": True})
+    for pending in SlaPolicy.objects.select_for_update(of=("self",)).select_related("signoff").filter(
+            status=PolicyStatus.PROPOSED):
+        _close_proposal(actor, pending, "replaced by a newer proposal")
     policy = SlaPolicy.objects.create(
         act_days=act_days, attend_days=attend_days, track_star_days=track_star_days, track_days=track_days,
         due_soon_days=due_soon_days, kev_days=kev_days, bound_by_bod_22_01=bound_by_bod_22_01,
-        reason=reason.strip(), proposed_by=actor,
+        reason=reason.strip(), proposed_by_id=actor.pk,
         proposed_role=role, proposed_at=timezone.now())
     audit.record(actor, "sla_policy.proposed", policy, after=audit.snapshot(policy))
+    policy.signoff = governance.propose_as_leader(
+        actor=actor, capability="sla.policy", kind=SLA_POLICY_KIND, subject=policy, inputs=policy_inputs(policy),
+        figures=policy_inputs(policy), url="/vulns/sla/policy/",
+        summary=f"Remediation days proposed by the {role.upper()}: {policy}. {policy.reason}".strip())
+    policy.save(update_fields=["signoff"])
     return policy
 
 
+def policy_inputs(policy: SlaPolicy) -> dict[str, Any]:
+    """What the other leader confirms (the sign-off's inputs hash is of these)."""
+    return {"days": policy.days(), "due_soon_days": policy.due_soon_days, "kev_days": policy.kev_days,
+            "bound_by_bod_22_01": policy.bound_by_bod_22_01}
+
+
+def _close_proposal(actor: Actor, row: SlaPolicy, reason: str) -> None:
+    if row.signoff is not None and row.signoff.is_open:
+        governance.withdraw(actor=actor, signoff=row.signoff, reason=reason)
+    row.status = PolicyStatus.WITHDRAWN
+    row.save(update_fields=["status"])
+    audit.record(actor, "sla_policy.withdrawn", row, before={"status": "proposed"},
+                 after={"status": "withdrawn", "reason": reason})
+
+
 @transaction.atomic
-def confirm_sla_policy(*, actor: Any, policy: SlaPolicy) -> SlaPolicy:
+def confirm_sla_policy(*, actor: Actor, policy: SlaPolicy) -> SlaPolicy:
     """The other leader confirms a proposal: it comes into force and open findings' due dates follow."""
     require(actor, "sla.policy")
-    row = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
-    if row.status != PolicyStatus.PROPOSED:
+    row = SlaPolicy.objects.select_for_update(of=("self",)).select_related("signoff").get(pk=policy.pk)
+    if row.status != PolicyStatus.PROPOSED or row.signoff is None:
         raise ValidationFailed.field("status", f"this policy is {row.status}, not awaiting confirmation")
-    check_confirmer(actor, proposed_by_id=row.proposed_by_id, proposed_role=row.proposed_role)
+    if governance.approve(actor=actor, signoff=row.signoff).status != SignOffStatus.GRANTED:
+        return row
     for active in SlaPolicy.objects.select_for_update().filter(status=PolicyStatus.ACTIVE):
         active.status = PolicyStatus.SUPERSEDED
         active.save(update_fields=["status"])
-    row.status, row.confirmed_by, row.confirmed_at = PolicyStatus.ACTIVE, actor, timezone.now()
+    row.status, row.confirmed_by_id, row.confirmed_at = PolicyStatus.ACTIVE, actor.pk, timezone.now()
     row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
     audit.record(actor, "sla_policy.confirmed", row, before={"status": "proposed"},
                  after={"status": "active", "days": row.days(), "due_soon_days": row.due_soon_days,
@@ -324,31 +358,69 @@ def confirm_sla_policy(*, actor: Any, policy: SlaPolicy) -> SlaPolicy:
 
 
 @transaction.atomic
-def withdraw_sla_policy(*, actor: Any, policy: SlaPolicy) -> SlaPolicy:
+def withdraw_sla_policy(*, actor: Actor, policy: SlaPolicy) -> SlaPolicy:
     """Withdraw (or, for the other leader, decline) a pending proposal."""
     require(actor, "sla.policy")
-    row = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
+    row = SlaPolicy.objects.select_for_update(of=("self",)).select_related("signoff").get(pk=policy.pk)
     if row.status != PolicyStatus.PROPOSED:
         raise ValidationFailed.field("status", f"this policy is {row.status}, not awaiting confirmation")
-    proposing_role(actor, "sla.policy")
-    row.status = PolicyStatus.WITHDRAWN
-    row.save(update_fields=["status"])
-    audit.record(actor, "sla_policy.withdrawn", row, before={"status": "proposed"}, after={"status": "withdrawn"})
+    governance.leader_role(actor, "sla.policy")
+    _close_proposal(actor, row, "withdrawn" if row.proposed_by_id == actor.pk else "declined by the other leader")
     return row
 
 
 @transaction.atomic
-def set_epss_threshold(*, actor: Any, threshold: float) -> SsvcSettings:
+def set_epss_threshold(*, actor: Actor, threshold: float) -> SsvcSettings:
     """Change the EPSS score at which exploitation counts as public PoC; open findings are decided again."""
     require(actor, "sla.policy")
     if not 0.0 < threshold <= 1.0:
         raise ValidationFailed.field("epss_threshold", "must be above 0 and at most 1")
     settings, _ = SsvcSettings.objects.select_for_update().get_or_create(pk=1)
     before = settings.epss_threshold
-    settings.epss_threshold, settings.updated_by, settings.updated_at = threshold, actor, timezone.now()
+    settings.epss_threshold, settings.updated_by_id, settings.updated_at = threshold, actor.pk, timezone.now()
     settings.save()
     audit.record(actor, "ssvc_settings.updated", settings, before={"epss_threshold": before},
                  after={"epss_threshold": threshold})
     redecide_open_findings(actor=actor)
     return settings
+
+
+
+# --- Imports in the background -------------------------------------------------------------------
+
+IMPORT_JOB = "vulns.import"
+
+
+def uploads_folder() -> Path:
+    """Where an upload waits for its job (under ACCORD_VAR_DIR: on storage every worker sees)."""
+    return Path(settings.VAR_DIR) / "uploads"
+
+
+def runs_in_background(size: int | None) -> bool:
+    """Whether an upload of this many bytes is imported as a job (ACCORD_IMPORT_BACKGROUND_MB)."""
+    return size is not None and size > settings.ACCORD_IMPORT_BACKGROUND_MB * 1024 * 1024
+
+
+def import_in_background(*, actor: Actor, file: IO[bytes], filename: str, format: str = "auto",
+                         scope: str | None = None, application: str | None = None,
+                         service: str | None = None) -> Any:
+    """Keep the upload and queue its import as a job; the job's page follows it. The file stays
+    until the import succeeds, so a failed job can be retried; the daily tick clears old ones."""
+    from accord.jobs.services import start_job
+
+    require(actor, "vuln.import")
+    named_service(actor, service)  # an unknown name is refused now, not when the job runs
+    folder = uploads_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.upload"
+    with path.open("wb") as out:
+        shutil.copyfileobj(file, out, length=1024 * 1024)
+    if path.stat().st_size > max_upload_bytes():
+        path.unlink()
+        raise ValidationFailed.field("file", f"over the {settings.ACCORD_MAX_UPLOAD_MB} MB limit")
+    job = start_job(actor=actor, kind=IMPORT_JOB, title=f"Import {filename[:200]}",
+                    args={"path": str(path), "filename": filename, "format": format, "scope": scope,
+                          "application": application, "service": service})
+    job.refresh_from_db()  # (with jobs run at once, it has already ended)
+    return job
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 
 from accord.core import clock
 from accord.core.charts import PALETTE, chart
-from accord.core.dual_control import leader_roles, may_confirm
 from accord.core.errors import NotAllowed, ValidationFailed
 from accord.core.permissions import can
 from accord.core.web import capability_required, is_partial, show_problems, viewer
+from accord.governance.selectors import is_leader, may_answer
 from accord.org import selectors as org_selectors
 from accord.vulns import selectors, services
 from accord.vulns.decisions import SLA_STATUS_LABELS
@@ -172,6 +173,14 @@ def imports(request: HttpRequest) -> HttpResponse:
                 scan_form = ScanImportForm(request.POST, request.FILES, prefix="scan")
                 if scan_form.is_valid():
                     upload = scan_form.cleaned_data["file"]
+                    if services.runs_in_background(upload.size):
+                        job = services.import_in_background(
+                            actor=user, file=upload, filename=upload.name, format=scan_form.cleaned_data["format"],
+                            scope=scan_form.cleaned_data["scope"] or None,
+                            application=scan_form.cleaned_data["application"] or None,
+                            service=scan_form.cleaned_data["service"] or None)
+                        messages.info(request, f"{upload.name} is large: it is imported in the background.")
+                        return redirect("jobs:detail", job.pk)
                     run = services.import_scan(actor=user, file=upload, filename=upload.name,
                                                format=scan_form.cleaned_data["format"],
                                                scope=scan_form.cleaned_data["scope"] or None,
@@ -200,6 +209,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         "scan_form": scan_form, "feed_form": feed_form, "problems": problems,
         "runs": selectors.import_runs_visible_to(user)[:50], "feeds": selectors.latest_feeds(user),
         "can_import": can(user, "vuln.import"), "can_feed": can(user, "vuln.feeds"),
+        "background_mb": settings.ACCORD_IMPORT_BACKGROUND_MB,
     }, status=422 if problems or scan_form.errors or feed_form.errors else 200)
 
 
@@ -277,10 +287,9 @@ def sla_policy(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             show_problems(form, exc)
     pending = state.pending
-    can_confirm = bool(pending and can(user, "sla.policy") and may_confirm(
-        user, proposed_by_id=pending.proposed_by_id, proposed_role=pending.proposed_role))
+    can_confirm = bool(pending and can(user, "sla.policy") and may_answer(user, pending.signoff))
     return render(request, "vulns/sla_policy.html", {
-        "state": state, "form": form, "can_propose": can(user, "sla.policy") and bool(leader_roles(user)),
+        "state": state, "form": form, "can_propose": can(user, "sla.policy") and is_leader(user),
         "can_confirm": can_confirm, "in_force": sorted(state.effective.days.items(), key=lambda i: -i[0].rank),
         "time_zone": str(clock.zone()),
     }, status=422 if form.errors else 200)

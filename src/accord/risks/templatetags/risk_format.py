@@ -6,17 +6,9 @@ from typing import Any
 
 from django import template
 
-from accord.core.money import NO_VALUE, compact
+from accord.core.money import NO_VALUE
 
 register = template.Library()
-
-
-@register.filter
-def money(value: Any, currency: str = "") -> str:
-    """Compact money: `{{ run.mean|money:currency }}` -> 'USD 1.25M'."""
-    if value is None or value == "":
-        return NO_VALUE
-    return compact(float(value), currency)
 
 
 @register.filter
