@@ -28,9 +28,6 @@ INPUT_HELP = {
     "secondary_loss": ("Secondary loss (fines, reputation, customers), when it happens.",
                        "{lognormal90: [50000, 5000000]}"),
 }
-DISTRIBUTIONS_HELP = ("{constant: x}, {pert: [low, mode, high]}, {lognormal90: [p5, p95]}, "
-                      "{uniform: [a, b]}, {triangular: [a, mode, b]}, {normal: [mean, sd]}")
-
 
 def flow(value: Any) -> str:
     """A value in YAML's one-line flow style, as the form shows it."""

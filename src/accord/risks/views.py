@@ -19,7 +19,6 @@ from accord.risks import scenario_files, selectors, services
 from accord.risks.charts import lec_chart, tornado_chart
 from accord.risks.fair import DISTRIBUTION_KEYS
 from accord.risks.forms import (
-    DISTRIBUTIONS_HELP,
     ControlForm,
     ImportForm,
     ScenarioForm,
@@ -131,9 +130,9 @@ def scenario_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse
         else:
             messages.success(request, f"Scenario {saved.name} saved and simulated.")
             return redirect("risks:scenario", saved.slug)
-    return render(request, "risks/scenario_edit.html",
-                  {"form": form, "scenario": scenario, "input_fields": DISTRIBUTION_KEYS,
-                   "distributions": DISTRIBUTIONS_HELP}, status=422 if form.errors else 200)
+    return render(request, "risks/scenario_edit.html", {"form": form, "scenario": scenario,
+                                                        "input_fields": DISTRIBUTION_KEYS},
+                  status=422 if form.errors else 200)
 
 
 @require_POST
