@@ -40,6 +40,8 @@ lint: install
 browser:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftoppm >/dev/null || { echo "installing poppler-utils (pdftoppm) for the PDF tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
 ## test: the lint gate, then the whole suite (engine, services, API, CLI, schemathesis, browser) on SQLite
 test: install browser lint

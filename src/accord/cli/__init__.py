@@ -8,7 +8,24 @@ from __future__ import annotations
 
 import typer
 
-from accord.cli import audit, db, demo, desk, feeds, jobs, org, patch, portfolio, risks, serve, users, vulns
+from accord.cli import (
+    audit,
+    clocks,
+    db,
+    demo,
+    desk,
+    feeds,
+    incidents,
+    jobs,
+    org,
+    patch,
+    portfolio,
+    reviews,
+    risks,
+    serve,
+    users,
+    vulns,
+)
 
 app = typer.Typer(
     name="accord",
@@ -36,6 +53,9 @@ app.command("desk")(desk.desk)
 app.add_typer(desk.approvals_app, name="approvals")
 app.add_typer(desk.decisions_app, name="decisions")
 app.command("inbox")(desk.inbox)
+app.add_typer(clocks.app, name="clocks")
+app.add_typer(reviews.app, name="reviews")
+app.add_typer(incidents.app, name="incidents")
 
 
 def main() -> None:

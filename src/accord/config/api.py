@@ -14,11 +14,13 @@ from accord.core.api_auth import CsrfFailed
 from accord.core.errors import NotAllowed, NotFound, ValidationFailed
 from accord.desk.api import router as desk_router
 from accord.governance.api import router as governance_router
+from accord.incidents.api import router as incidents_router
 from accord.jobs.api import router as jobs_router
 from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
 from accord.patching.api import router as patching_router
 from accord.portfolio.api import router as portfolio_router
+from accord.reviews.api import router as reviews_router
 from accord.risks.api import router as risks_router
 from accord.vulns.api import router as vulns_router
 
@@ -43,6 +45,8 @@ api.add_router("/governance", governance_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/desk", desk_router)
+api.add_router("/reviews", reviews_router)
+api.add_router("/incidents", incidents_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, problems: list | None = None) -> HttpResponse:

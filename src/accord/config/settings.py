@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "accord.notifications",
     "accord.jobs",
     "accord.desk",
+    "accord.reviews",
+    "accord.incidents",
 ]
 
 MIDDLEWARE = [

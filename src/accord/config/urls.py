@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("accord.governance.urls")),
     path("", include("accord.notifications.urls")),
     path("jobs/", include("accord.jobs.urls")),
+    path("reviews/", include("accord.reviews.urls")),
+    path("incidents/", include("accord.incidents.urls")),
     path("", include("accord.desk.urls")),
     path("", include("accord.core.urls")),
 ]
