@@ -3,6 +3,8 @@ a refused file fails the job, keeps nothing imported and keeps the upload for a 
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -83,3 +85,34 @@ def test_the_command_line_follows_the_job(org_data, ciso, tmp_path, monkeypatch)
     failed = CliRunner().invoke(app, ["vulns", "import", str(bad), "--background", "--token", token])
     assert failed.exit_code == 1 and "failed" in failed.output
     assert Job.objects.filter(status="failed").count() == 1
+
+
+def _kev_file(cve: str) -> bytes:
+    import json
+
+    entry = {"cveID": cve, "vendorProject": "V", "product": "P", "vulnerabilityName": f"{cve} flaw",
+             "dateAdded": "2026-01-02", "shortDescription": "A flaw.", "requiredAction": "Patch.",
+             "dueDate": "2026-01-23", "knownRansomwareCampaignUse": "Unknown", "notes": "", "cwes": []}
+    return json.dumps({"title": "CISA Catalog of Known Exploited Vulnerabilities", "catalogVersion": "2026.01.02",
+                       "dateReleased": "2026-01-02T17:04:19.9796Z", "count": 1, "vulnerabilities": [entry]}).encode()
+
+
+def test_a_feed_over_many_findings_loads_as_a_job(org_data, ciso, client, tmp_path):
+    from accord.vulns.models import KevEntry
+    from accord.vulns.services import import_scan
+
+    scan = b"hostname,title,severity,cves\nerp-db-01,PHP CGI,critical,CVE-2024-4577\n"
+    import_scan(actor=ciso, file=io.BytesIO(scan), filename="s.csv", format="csv")
+    client.force_login(ciso)
+    with override_settings(ACCORD_FEED_BACKGROUND_FINDINGS=0):  # one open finding with a CVE is "many"
+        response = client.post("/vulns/imports/", {"feed-kind": "kev",
+                                                   "feed-file": SimpleUploadedFile("kev.json", _kev_file("CVE-2024-4577"))})
+    job = Job.objects.get(kind="vulns.feed")
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert job.status == JobStatus.SUCCEEDED and job.result["findings_redecided"] == 1
+    assert KevEntry.objects.filter(cve_id="CVE-2024-4577").exists() and Finding.objects.get().kev
+    assert _uploads(tmp_path) == []
+    with override_settings(ACCORD_FEED_BACKGROUND_FINDINGS=10):  # under the limit: loaded in the request
+        again = client.post("/vulns/imports/", {"feed-kind": "kev",
+                                                "feed-file": SimpleUploadedFile("kev.json", _kev_file("CVE-2024-4577"))})
+    assert again["Location"] == "/vulns/imports/" and Job.objects.filter(kind="vulns.feed").count() == 1

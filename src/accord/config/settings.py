@@ -141,6 +141,8 @@ ACCORD_LOGIN_WINDOW_MINUTES = env_int("ACCORD_LOGIN_WINDOW_MINUTES", default=15)
 
 ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", default=200)
 ACCORD_IMPORT_BACKGROUND_MB = env_int("ACCORD_IMPORT_BACKGROUND_MB", default=5)  # larger web imports run as jobs
+# Over this many open findings with a CVE, loading a KEV or EPSS feed on the web runs as a job.
+ACCORD_FEED_BACKGROUND_FINDINGS = env_int("ACCORD_FEED_BACKGROUND_FINDINGS", default=20_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -410,6 +410,16 @@ def import_in_background(*, actor: Actor, file: IO[bytes], filename: str, format
 
     require(actor, "vuln.import")
     named_service(actor, service)  # an unknown name is refused now, not when the job runs
+    path = _keep_upload(file)
+    job = start_job(actor=actor, kind=IMPORT_JOB, title=f"Import {filename[:200]}",
+                    args={"path": str(path), "filename": filename, "format": format, "scope": scope,
+                          "application": application, "service": service})
+    job.refresh_from_db()  # (with jobs run at once, it has already ended)
+    return job
+
+
+def _keep_upload(file: IO[bytes]) -> Path:
+    """The upload in the uploads folder, where its job will read it; refused over the size limit."""
     folder = uploads_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.upload"
@@ -418,9 +428,30 @@ def import_in_background(*, actor: Actor, file: IO[bytes], filename: str, format
     if path.stat().st_size > max_upload_bytes():
         path.unlink()
         raise ValidationFailed.field("file", f"over the {settings.ACCORD_MAX_UPLOAD_MB} MB limit")
-    job = start_job(actor=actor, kind=IMPORT_JOB, title=f"Import {filename[:200]}",
-                    args={"path": str(path), "filename": filename, "format": format, "scope": scope,
-                          "application": application, "service": service})
-    job.refresh_from_db()  # (with jobs run at once, it has already ended)
+    return path
+
+
+FEED_JOB = "vulns.feed"
+
+
+def feed_runs_in_background() -> bool:
+    """Whether loading a feed now should be a job: it decides every open finding with a CVE again,
+    which takes minutes over hundreds of thousands (ACCORD_FEED_BACKGROUND_FINDINGS)."""
+    return Finding.objects.filter(state__in=OPEN_STATES).exclude(cves="").count() > \
+        settings.ACCORD_FEED_BACKGROUND_FINDINGS
+
+
+def load_feed_in_background(*, actor: Actor, file: IO[bytes], filename: str, kind: str) -> Any:
+    """Keep a KEV or EPSS file and load it as a job (kind "kev" or "epss"), as large imports are."""
+    from accord.jobs.services import start_job
+
+    require(actor, "vuln.feeds")
+    if kind not in ("kev", "epss"):
+        raise ValidationFailed.field("kind", "kev or epss")
+    path = _keep_upload(file)
+    label = "KEV catalogue" if kind == "kev" else "EPSS scores"
+    job = start_job(actor=actor, kind=FEED_JOB, title=f"Load the {label} {filename[:200]}",
+                    args={"path": str(path), "filename": filename, "kind": kind})
+    job.refresh_from_db()
     return job
 

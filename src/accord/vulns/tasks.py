@@ -66,6 +66,27 @@ def import_file(run: JobRun) -> dict[str, Any]:
             "fixed": result.fixed, "url": f"/vulns/imports/#run-{result.pk}"}
 
 
+@register("vulns.feed", "Load a KEV or EPSS feed", capability="vuln.feeds")
+def load_feed(run: JobRun) -> dict[str, Any]:
+    """A feed kept by `services.load_feed_in_background`: loaded, then every open finding with a CVE
+    decided again (the long part). The file is removed once loaded, kept for a retry otherwise."""
+    from accord.vulns import services
+
+    path = Path(str(run.args["path"]))
+    if not path.is_file():
+        raise ValidationFailed.field("file", "the uploaded file is gone (cleared after a week): upload it again")
+    loader = services.load_kev if run.args.get("kind") == "kev" else services.load_epss
+    run.progress(0.1, "reading the feed, then deciding the open findings again")
+    with path.open("rb") as upload:
+        result = loader(actor=run.actor, file=upload, filename=str(run.args["filename"]))
+    path.unlink(missing_ok=True)
+    load = result.load
+    return {"entries": load.entries, "findings_redecided": load.findings_redecided, "unchanged": result.unchanged,
+            "url": "/vulns/imports/",
+            "summary": "the feed already loaded, nothing changed" if result.unchanged else
+                       f"{load.entries:,} entries, {load.findings_redecided:,} open findings decided again"}
+
+
 UPLOADS_KEPT_DAYS = 7
 
 

@@ -195,6 +195,12 @@ def imports(request: HttpRequest) -> HttpResponse:
                 feed_form = FeedForm(request.POST, request.FILES, prefix="feed")
                 if feed_form.is_valid():
                     upload = feed_form.cleaned_data["file"]
+                    if services.feed_runs_in_background():
+                        job = services.load_feed_in_background(actor=user, file=upload, filename=upload.name,
+                                                               kind=feed_form.cleaned_data["kind"])
+                        messages.info(request, f"{upload.name}: many open findings are decided again, in the "
+                                               "background.")
+                        return redirect("jobs:detail", job.pk)
                     loader: Any = services.load_kev if feed_form.cleaned_data["kind"] == "kev" else services.load_epss
                     result = loader(actor=user, file=upload, filename=upload.name)
                     load = result.load
