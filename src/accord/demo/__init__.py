@@ -12,14 +12,17 @@ from collections.abc import Callable
 from django.db import transaction
 
 from accord.demo.accounts import DEMO_ACCOUNTS, DemoContext, create_demo_accounts
+from accord.demo.incidents import build_incidents
 from accord.demo.organisation import build_organisation
 from accord.demo.patching import build_patching
 from accord.demo.portfolio import build_portfolio
+from accord.demo.reviews import build_reviews
 from accord.demo.risks import build_risks
 from accord.demo.vulns import build_vulnerabilities
 
 DEMO_BUILDERS: list[Callable[[DemoContext], str]] = [
     build_organisation, build_risks, build_vulnerabilities, build_patching, build_portfolio,
+    build_incidents, build_reviews,
 ]
 
 __all__ = ["DEMO_ACCOUNTS", "load_demo"]

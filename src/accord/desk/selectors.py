@@ -21,7 +21,7 @@ ROLE_DESKS = (("ciso", "leadership"), ("cio", "leadership"), ("security_analyst"
               ("it_operations", "operations"), ("project_owner", "owner"), ("steering_member", "steering"),
               ("board_viewer", "board"), ("auditor", "oversight"), ("admin", "oversight"))
 DESK_TITLES = {"leadership": "Decision desk", "analyst": "Analyst queue", "operations": "Operations queue",
-               "owner": "Your services and risks", "steering": "Steering desk", "board": "Board view",
+               "owner": "Your projects, services and risks", "steering": "Steering desk", "board": "Board view",
                "oversight": "Oversight", "reader": "Overview"}
 STALE_IMPORT_DAYS = 8  # a weekly scan that has not arrived for more than a week
 
@@ -96,6 +96,8 @@ class Desk:
     kev_by_service: list[Line] = field(default_factory=list)
     owned: list[Line] = field(default_factory=list)  # a project owner's services and scenarios
     decisions: list[Line] = field(default_factory=list)
+    reviews: list[Line] = field(default_factory=list)  # reviews to act on, or the owner's, with their clocks
+    regulatory: list[Line] = field(default_factory=list)  # open incidents' regulatory deadlines, soonest first
     overview: Any = None  # the organisation's inventory, for oversight and readers
     as_of: datetime | None = None  # set when finding counts are from before the latest write
 
@@ -134,6 +136,10 @@ def desk_for(viewer: Actor) -> Desk:
         _owner_lines(viewer, desk)
     if role in ("board", "steering", "leadership") and "steering.read" in caps:
         _recent_decisions(viewer, desk)
+    if role in ("leadership", "analyst", "owner") and "review.read" in caps:
+        _review_lines(viewer, desk)
+    if role in ("leadership", "analyst", "operations") and "incident.read" in caps:
+        _regulatory_lines(viewer, desk)
     if role in ("oversight", "reader") and "org.read" in caps:
         from accord.org.selectors import org_overview
 
@@ -292,6 +298,50 @@ def _owner_lines(viewer: Actor, desk: Desk) -> None:
                        for s in scenarios_owned_by(viewer)]
     desk.tiles.append(Tile("services and risks you own", str(len(desk.owned)), "#owned",
                            note="set as owner in the directory"))
+
+
+def _review_clock_note(clock: Any) -> str:
+    if clock.stopped:
+        return "decided"
+    if clock.paused:
+        return "clock paused: waiting on the requester"
+    hours = abs(clock.remaining_hours)
+    return f"{hours:,.1f} business hours {'over' if clock.breached else 'left'}"
+
+
+def _review_lines(viewer: Actor, desk: Desk) -> None:
+    """A reviewer's or requester's queue; a project owner's own reviews (their clocks either way)."""
+    from accord.reviews import selectors as reviews
+
+    rows = reviews.reviews_of_owner(viewer) if desk.role == "owner" else reviews.queue_for(viewer)
+    desk.reviews = [Line(f"{row.review}", row.action or row.clock.state.replace("_", " "),
+                         f"/reviews/{row.review.pk}/", note=_review_clock_note(row.clock))
+                    for row in rows[:10]]
+    if desk.role == "owner":
+        open_rows = [r for r in rows if not r.clock.stopped]
+        late = sum(1 for r in open_rows if r.clock.breached)
+        desk.tiles.append(Tile("your open security reviews", str(len(open_rows)), "/reviews/",
+                               note=f"{late} past their SLA" if late else "within their SLA",
+                               tone="bad" if late else ""))
+    elif rows:
+        late = sum(1 for r in rows if r.clock.breached)
+        desk.tiles.append(Tile("security reviews for you", str(len(rows)), "/reviews/",
+                               note=f"{late} past their SLA" if late else "none past its SLA",
+                               tone="bad" if late else "warn"))
+
+
+def _regulatory_lines(viewer: Actor, desk: Desk) -> None:
+    from accord.incidents.selectors import running_clocks
+
+    clocks = running_clocks(viewer)
+    desk.regulatory = [Line(f"{row.reference} {row.title}: {row.label}", row.left, row.url, note=row.clock.basis)
+                       for row in clocks[:8]]
+    if clocks:
+        overdue = sum(1 for row in clocks if row.state == "overdue")
+        soonest = clocks[0]
+        desk.tiles.append(Tile("regulatory deadlines running", str(len(clocks)), "/incidents/",
+                               note=f"next: {soonest.clock.regime_name}, {soonest.left}",
+                               tone="bad" if overdue else "warn"))
 
 
 def _recent_decisions(viewer: Actor, desk: Desk) -> None:

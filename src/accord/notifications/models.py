@@ -17,6 +17,13 @@ class Event(models.TextChoices):
     ROLE_GRANTED = "role.granted", "Someone was given a role I hold (CIO or CISO)"
     JOB_FINISHED = "job.finished", "A job I started finished"
     JOB_FAILED = "job.failed", "A job I started failed"
+    INCIDENT_OPENED = "incident.opened", "A severity 1 or 2 incident is opened"
+    INCIDENT_UPDATE = "incident.update", "An executive update on an incident is written"
+    INCIDENT_UPDATE_OVERDUE = "incident.update_overdue", "An incident's executive update is overdue"
+    INCIDENT_DEADLINE = "incident.deadline", "An incident's regulatory deadline is near or passed"
+    REVIEW_REQUESTED = "review.requested", "A security review is requested (security team)"
+    REVIEW_CHANGED = "review.changed", "A security review I asked for, own or run moved on"
+    REVIEW_OVERDUE = "review.overdue", "A security review I asked for, own or run is past its SLA"
 
 
 class Channel(models.TextChoices):
@@ -28,7 +35,8 @@ class Channel(models.TextChoices):
 DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     event: frozenset({Channel.INBOX} | ({Channel.EMAIL} if event in {
         Event.APPROVAL_REQUESTED, Event.APPROVAL_EXPIRING, Event.EMERGENCY_PROPOSED, Event.KEV_PAST_DUE,
-        Event.ROLE_GRANTED, Event.JOB_FAILED} else set()))
+        Event.ROLE_GRANTED, Event.JOB_FAILED, Event.INCIDENT_OPENED, Event.INCIDENT_UPDATE_OVERDUE,
+        Event.INCIDENT_DEADLINE} else set()))
     for event in Event.values
 }
 
