@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from accord.cli import (
+    acceptances,
     audit,
     clocks,
     db,
@@ -17,12 +18,15 @@ from accord.cli import (
     feeds,
     incidents,
     jobs,
+    metrics,
     org,
     patch,
     portfolio,
+    report,
     reviews,
     risks,
     serve,
+    steering,
     users,
     vulns,
 )
@@ -56,6 +60,10 @@ app.command("inbox")(desk.inbox)
 app.add_typer(clocks.app, name="clocks")
 app.add_typer(reviews.app, name="reviews")
 app.add_typer(incidents.app, name="incidents")
+app.add_typer(acceptances.app, name="acceptances")
+app.add_typer(steering.app, name="steering")
+app.add_typer(metrics.app, name="metrics")
+app.add_typer(report.app, name="report")
 
 
 def main() -> None:

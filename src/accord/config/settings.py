@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "accord.desk",
     "accord.reviews",
     "accord.incidents",
+    "accord.acceptances",
+    "accord.steering",
+    "accord.metrics",
+    "accord.packs",
 ]
 
 MIDDLEWARE = [

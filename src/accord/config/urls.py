@@ -17,6 +17,10 @@ urlpatterns = [
     path("jobs/", include("accord.jobs.urls")),
     path("reviews/", include("accord.reviews.urls")),
     path("incidents/", include("accord.incidents.urls")),
+    path("steering/acceptances/", include("accord.acceptances.urls")),
+    path("steering/", include("accord.steering.urls")),
+    path("scorecard/", include("accord.metrics.urls")),
+    path("reports/", include("accord.packs.urls")),
     path("", include("accord.desk.urls")),
     path("", include("accord.core.urls")),
 ]

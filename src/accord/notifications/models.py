@@ -24,6 +24,10 @@ class Event(models.TextChoices):
     REVIEW_REQUESTED = "review.requested", "A security review is requested (security team)"
     REVIEW_CHANGED = "review.changed", "A security review I asked for, own or run moved on"
     REVIEW_OVERDUE = "review.overdue", "A security review I asked for, own or run is past its SLA"
+    ACCEPTANCE_STALE = "acceptance.stale", "A risk acceptance went stale, expires soon or expired"
+    STEERING_AGENDA = "steering.agenda", "A steering meeting's agenda is ready"
+    STEERING_ACTION = "steering.action", "A steering follow-up action of mine is due or overdue"
+    KRI_RED = "kri.red", "A key risk indicator turned red"
 
 
 class Channel(models.TextChoices):
@@ -36,7 +40,8 @@ DEFAULT_CHANNELS: dict[str, frozenset[str]] = {
     event: frozenset({Channel.INBOX} | ({Channel.EMAIL} if event in {
         Event.APPROVAL_REQUESTED, Event.APPROVAL_EXPIRING, Event.EMERGENCY_PROPOSED, Event.KEV_PAST_DUE,
         Event.ROLE_GRANTED, Event.JOB_FAILED, Event.INCIDENT_OPENED, Event.INCIDENT_UPDATE_OVERDUE,
-        Event.INCIDENT_DEADLINE} else set()))
+        Event.INCIDENT_DEADLINE, Event.ACCEPTANCE_STALE, Event.STEERING_ACTION,
+        Event.KRI_RED} else set()))
     for event in Event.values
 }
 

@@ -1,0 +1,7 @@
+"""Risk acceptances API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["acceptances"])

@@ -1,0 +1,7 @@
+"""Board pack API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["packs"])
