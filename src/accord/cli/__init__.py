@@ -36,6 +36,7 @@ app = typer.Typer(
     help="Accord: the shared decision desk of the CIO and the CISO.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
