@@ -137,3 +137,25 @@ def test_every_tile_link_opens_for_its_role(findings, ciso, make_user, client):
         for label, (_, url) in _tiles(response.content.decode()).items():
             if url.startswith("/"):
                 assert client.get(url).status_code == 200, (user.username, label, url)
+
+
+def test_the_steering_tiles_show_the_next_meeting_and_my_overdue_actions(make_user, ciso, client):
+    from datetime import timedelta
+
+    from accord.core import clock
+    from accord.governance.services import record_decision
+    from accord.steering import services as steering
+
+    cio = make_user(Role.CIO)
+    meeting = steering.schedule_meeting(actor=ciso, title="Q1 steering", starts_at=NOW + timedelta(days=9))
+    steering.add_item(actor=ciso, meeting=meeting, title="Fund the second data centre's firewall")
+    decision = record_decision(actor=cio, question="Who drafts the firewall business case?", outcome="The CISO")
+    steering.add_follow_up(actor=cio, decision_id=decision.pk, title="Draft the business case", owner=ciso,
+                           due_on=clock.today() - timedelta(days=2))
+    client.force_login(ciso)
+    tiles = _tiles(client.get("/").content.decode())
+    assert tiles["next steering meeting"] == (clock.day_of(meeting.starts_at).strftime("%a %d %b"),
+                                              f"/steering/meetings/{meeting.pk}/")
+    assert tiles["your steering actions"] == ("1", "/steering/actions/")
+    client.force_login(cio)  # the CIO owns no action: no tile
+    assert "your steering actions" not in _tiles(client.get("/").content.decode())

@@ -174,3 +174,23 @@ def test_an_administrator_cannot_quietly_make_themselves_ciso(db, make_user):
     fresh = accounts.create_user(actor=sole, username="newcio", password="correct-horse-battery-9",
                                  roles=["cio"])
     assert fresh.role_names == frozenset() and RoleGrant.objects.filter(status="pending").count() == 1
+
+
+def test_a_kind_whose_requester_never_answers_neither_asks_nor_lets_them_approve(subject, make_user):
+    from accord.governance.kinds import KINDS, register
+
+    register("test_arms_length", "Test: asked and approved by different people", read="risk.read", act="risk.accept",
+             requester_answers=False)
+    try:
+        cio, ciso = make_user(Role.CIO), make_user(Role.CISO)
+        signoff = _ask(cio, subject, kind="test_arms_length", slots=[["cio", "ciso"]])
+        assert {n.user_id for n in Notification.objects.filter(event="approval.requested")} == {ciso.pk}
+        assert selectors.waiting_for(cio) == [] and selectors.waiting_for(ciso) == [signoff]
+        with pytest.raises(ValidationFailed) as caught:
+            services.approve(actor=cio, signoff=signoff)
+        assert caught.value.problems[0].field == "user"
+        services.approve(actor=ciso, signoff=signoff)
+        signoff.refresh_from_db()
+        assert signoff.status == SignOffStatus.GRANTED
+    finally:
+        KINDS.pop("test_arms_length")

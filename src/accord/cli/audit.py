@@ -11,15 +11,21 @@ app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
 
 @app.command()
-def verify(token: str | None = typer.Option(None, "--token", help="Personal token (default: ACCORD_TOKEN).")) -> None:
+def verify(
+    anchor: str = typer.Option("", "--anchor", metavar="ROW:HASH",
+                               help="A row number and its hash written down earlier (the board pack prints one): "
+                                    "also fail when that row or any row before it was removed or changed."),
+    token: str | None = typer.Option(None, "--token", help="Personal token (default: ACCORD_TOKEN)."),
+) -> None:
     """Recompute the hash chain and report the first broken row."""
     django_ready()
     from accord.core.selectors import verify_audit_chain
 
     with user_errors():
-        report = verify_audit_chain(acting_user(token))
+        report = verify_audit_chain(acting_user(token), anchor=anchor)
     if report.ok:
-        out.print(f"[green]✔[/] audit chain intact: {report.rows_checked} rows verified")
+        held = f"; anchor row #{report.anchor.split(':')[0]} holds" if report.anchor else ""
+        out.print(f"[green]✔[/] audit chain intact: {report.rows_checked} rows verified{held}")
         return
     out.print(f"[red]✘ audit chain broken at row #{report.first_broken_seq}[/]: {report.reason} "
               f"({report.rows_checked} rows verified before it)")

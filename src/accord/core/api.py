@@ -7,9 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, Moment, Page, PageQuery, paginate
+from accord.core.api_common import REFUSALS, InputSchema, Moment, Page, PageQuery, Text, paginate
 from accord.core.selectors import AuditFilter, audit_events_visible_to, verify_audit_chain
 
 router = Router(tags=["audit"])
@@ -43,6 +44,13 @@ class ChainOut(Schema):
     rows_checked: int
     first_broken_seq: int | None
     reason: str
+    anchor: str = Field(description="the anchor checked too (ROW:HASH), empty when none was given")
+
+
+class VerifyQuery(InputSchema):
+    anchor: Text = Field(default="", max_length=200,
+                         description="ROW:HASH written down earlier (e.g. from a board pack): also fail when "
+                                     "that row or any before it was removed or changed")
 
 
 @router.get("/events", response={200: Page[AuditEventOut], **REFUSALS}, auth=Capability("audit.read"))
@@ -54,5 +62,5 @@ def list_events(request: HttpRequest, query: Query[AuditQuery]) -> dict[str, Any
 
 
 @router.get("/verify", response={200: ChainOut, **REFUSALS}, auth=Capability("audit.read"))
-def verify(request: HttpRequest) -> Any:
-    return verify_audit_chain(acting_user(request))
+def verify(request: HttpRequest, query: Query[VerifyQuery]) -> Any:
+    return verify_audit_chain(acting_user(request), anchor=query.anchor)

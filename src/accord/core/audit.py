@@ -2,6 +2,11 @@
 
 Each row's hash covers its own content and the previous row's hash, so changing, removing or
 reordering any row breaks the chain from that row on; `verify_chain` finds the first such row.
+
+The chain alone cannot notice its last rows removed together with the chain-head row set back to
+match, nor a chain rewritten from some row on. An anchor (a row number and its hash, kept outside
+the database, e.g. printed in the board pack) closes that gap: `verify_chain(anchor=...)` also fails
+when the anchored row is missing, its hash differs, or the chain is shorter than the anchor.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import decimal
 import enum
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +25,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from accord.core.errors import ValidationFailed
 from accord.core.models import AuditChainHead, AuditEvent
 from accord.core.permissions import Actor
 
@@ -122,32 +129,81 @@ class ChainReport:
     rows_checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    anchor: str = ""  # the anchor checked too ("ROW:HASH"), empty when none was given
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A row of the chain as someone wrote it down: its number and its hash."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+
+ANCHOR_FORMAT = re.compile(r"^\s*(\d{1,18})\s*:\s*([0-9a-fA-F]{64})\s*$")
+
+
+def parse_anchor(text: str, *, field: str = "anchor") -> Anchor:
+    """"ROW:HASH" (a row number, a colon, the row's 64 hexadecimal digits) as an Anchor."""
+    match = ANCHOR_FORMAT.match(text or "")
+    if match is None:
+        raise ValidationFailed.field(field, f"{text!r} is not ROW:HASH (a row number, a colon and the row's "
+                                            "64-digit hexadecimal hash)")
+    seq = int(match.group(1))
+    if seq < 1:
+        raise ValidationFailed.field(field, "rows are numbered from 1")
+    return Anchor(seq, match.group(2).lower())
+
+
+def chain_head() -> Anchor | None:
+    """The chain's last row as the head row records it (None before the first write)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None or head.seq == 0:
+        return None
+    return Anchor(head.seq, head.hash)
 
 
 def _rows_in_order() -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq").iterator(chunk_size=5000)
 
 
-def verify_chain() -> ChainReport:
-    """Recompute every row's hash in order; report the first row where the chain breaks."""
+def verify_chain(anchor: Anchor | None = None) -> ChainReport:
+    """Recompute every row's hash in order; report the first row where the chain breaks. With an
+    anchor, also fail when the anchored row is missing, its hash is not the anchor's, or the chain
+    ends before it: a row at or before the anchor was removed or changed."""
+    anchored = str(anchor) if anchor is not None else ""
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     for row in _rows_in_order():
         if row.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq, f"row #{expected_seq} is missing")
+            return ChainReport(False, checked, expected_seq, f"row #{expected_seq} is missing", anchored)
         if row.prev_hash != expected_prev:
-            return ChainReport(False, checked, row.seq, "its previous-hash does not match the row before it")
+            return ChainReport(False, checked, row.seq, "its previous-hash does not match the row before it",
+                               anchored)
         digest = _row_digest(
             seq=row.seq, at=row.at, actor_id=row.actor_id, actor_name=row.actor_name, action=row.action,
             object_type=row.object_type, object_id=row.object_id, object_repr=row.object_repr,
             before=row.before, after=row.after, prev_hash=row.prev_hash,
         )
         if digest != row.hash:
-            return ChainReport(False, checked, row.seq, "its content no longer matches its hash")
+            return ChainReport(False, checked, row.seq, "its content no longer matches its hash", anchored)
+        if anchor is not None and row.seq == anchor.seq and row.hash != anchor.hash:
+            # The chain is whole up to here, so it was rewritten from some row at or before the anchor on.
+            return ChainReport(False, checked, row.seq, f"its hash {row.hash[:12]}… is not the anchor's "
+                               f"{anchor.hash[:12]}…: a row at or before #{anchor.seq} was changed and the chain "
+                               "rewritten after it", anchored)
         expected_prev, expected_seq, checked = row.hash, expected_seq + 1, checked + 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != checked or head.hash != expected_prev):
-        return ChainReport(False, checked, checked + 1, f"the chain head says {head.seq} rows; rows after #{checked} were removed")
-    return ChainReport(True, checked)
+        return ChainReport(False, checked, checked + 1,
+                           f"the chain head says {head.seq} rows; rows after #{checked} were removed", anchored)
+    if anchor is not None and checked < anchor.seq:
+        return ChainReport(False, checked, checked + 1,
+                           f"the chain ends at row #{checked} but the anchor names row #{anchor.seq}: rows "
+                           f"#{checked + 1} to #{anchor.seq} were removed", anchored)
+    return ChainReport(True, checked, anchor=anchored)
 
 
 def record_change(actor: Actor | None, action: str, obj: models.Model, before: dict[str, Any],

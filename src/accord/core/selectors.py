@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from accord.core.audit import ChainReport, verify_chain
+from accord.core.audit import Anchor, ChainReport, chain_head, parse_anchor, verify_chain
 from accord.core.models import AuditEvent
 from accord.core.permissions import HasCapabilities, require
 
@@ -46,6 +46,14 @@ def audit_object_types(viewer: HasCapabilities) -> list[str]:
     return list(AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct())
 
 
-def verify_audit_chain(viewer: HasCapabilities) -> ChainReport:
+def verify_audit_chain(viewer: HasCapabilities, *, anchor: str = "") -> ChainReport:
+    """The chain verified; with `anchor` ("ROW:HASH", e.g. from a board pack) also that row and every
+    row before it are still there unchanged. A malformed anchor is refused naming the field."""
     require(viewer, "audit.read")
-    return verify_chain()
+    return verify_chain(parse_anchor(anchor) if anchor else None)
+
+
+def audit_chain_head(viewer: HasCapabilities) -> Anchor | None:
+    """The chain's last row (number and hash), to write down outside the database as an anchor."""
+    require(viewer, "audit.read")
+    return chain_head()

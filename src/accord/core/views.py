@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
+from accord.core.errors import ValidationFailed
 from accord.core.navigation import AREAS_BY_KEY
 from accord.core.selectors import AuditFilter, audit_events_visible_to, audit_object_types, verify_audit_chain
 from accord.core.web import capability_required, is_partial, paginate, viewer
@@ -46,5 +47,11 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
 
 @capability_required("audit.read")
 def audit_verify(request: HttpRequest) -> HttpResponse:
-    report = verify_audit_chain(viewer(request))
-    return render(request, "core/_audit_verify.html", {"report": report})
+    """The chain verified, with an anchor written down earlier (a board pack prints one) when given."""
+    anchor = request.GET.get("anchor", "").strip()
+    try:
+        report = verify_audit_chain(viewer(request), anchor=anchor)
+    except ValidationFailed as refused:
+        return render(request, "core/_audit_verify.html", {"problem": "; ".join(p.message for p in refused.problems)})
+    return render(request, "core/_audit_verify.html",
+                  {"report": report, "anchor": anchor, "anchor_row": anchor.split(":", 1)[0]})

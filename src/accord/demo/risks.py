@@ -138,7 +138,7 @@ CONTEXT: dict[str, tuple[str, str, str, str, str, list[dict[str, Any]]]] = {
     "idp-compromise": ("Identity & Access", "ciso", "mitigate", "treated",
                        "Takeover of SSO or a domain controller gives the attacker every system at once.",
                        [_c("Tier-0 admin workstations", "lef", [0.2, 0.3, 0.45], 60_000)]),
-    "lost-laptop-customer-data": ("Email & Collaboration", "analyst", "accept", "assessed",
+    "lost-laptop-customer-data": ("Email & Collaboration", "analyst", "mitigate", "assessed",
                                   "A sales laptop with customer exports is lost on the road.", []),
     "payroll-processor-breach": ("HR & Payroll", "ciso", "transfer", "assessed",
                                  "The external payroll processor is breached and employee data leaks.", []),

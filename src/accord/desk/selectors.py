@@ -136,6 +136,11 @@ def desk_for(viewer: Actor) -> Desk:
         _owner_lines(viewer, desk)
     if role in ("board", "steering", "leadership") and "steering.read" in caps:
         _recent_decisions(viewer, desk)
+    if role in ("leadership", "steering") and "steering.read" in caps:
+        _steering_tiles(viewer, desk)
+        _acceptance_tile(viewer, desk)
+    if role in ("board", "steering", "leadership") and "report.read" in caps:
+        _board_pack_tile(viewer, desk)
     if role in ("leadership", "analyst", "owner") and "review.read" in caps:
         _review_lines(viewer, desk)
     if role in ("leadership", "analyst", "operations") and "incident.read" in caps:
@@ -349,6 +354,44 @@ def _recent_decisions(viewer: Actor, desk: Desk) -> None:
 
     desk.decisions = [Line(d.question, d.outcome, f"/decisions/{d.pk}/", note=d.decided_on.isoformat())
                       for d in decisions_visible_to(viewer)[:5]]
+
+
+def _steering_tiles(viewer: Actor, desk: Desk) -> None:
+    """The committee's next meeting, and the viewer's own follow-up actions from its decisions."""
+    from accord.steering import selectors as steering
+
+    meeting = steering.next_meeting(viewer)
+    if meeting is not None:
+        items = steering.items_of(viewer, meeting, status="open").count()
+        desk.tiles.append(Tile("next steering meeting", clock.day_of(meeting.starts_at).strftime("%a %d %b"),
+                               f"/steering/meetings/{meeting.pk}/",
+                               note=f"{items} open item{'s' if items != 1 else ''} on the agenda"))
+    mine = list(steering.follow_ups_visible_to(viewer, status="open", owner=viewer))
+    if mine:
+        late = sum(1 for action in mine if steering.is_overdue(action))
+        desk.tiles.append(Tile("your steering actions", str(len(mine)), "/steering/actions/",
+                               note=f"{late} overdue" if late else f"next due {mine[0].due_on.isoformat()}",
+                               tone="bad" if late else ""))
+
+
+def _acceptance_tile(viewer: Actor, desk: Desk) -> None:
+    from accord.acceptances.selectors import counts
+
+    found = counts(viewer)
+    if found.to_revisit:
+        desk.tiles.append(Tile("risk acceptances to revisit", str(found.to_revisit),
+                               "/steering/acceptances/?state=stale" if found.stale else
+                               "/steering/acceptances/?state=expiring",
+                               note=f"{found.stale} stale, {found.expiring} expiring within 30 days", tone="warn"))
+
+
+def _board_pack_tile(viewer: Actor, desk: Desk) -> None:
+    from accord.packs.selectors import packs_visible_to
+
+    latest = packs_visible_to(viewer).filter(status="ready").first()
+    if latest is not None:
+        desk.tiles.append(Tile("latest board pack", latest.period, f"/reports/{latest.pk}/",
+                               note=f"figures as of {latest.as_of.isoformat()}" if latest.as_of else ""))
 
 
 def _oversight_tiles(viewer: Actor, desk: Desk) -> None:

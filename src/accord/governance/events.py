@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from accord.accounts.selectors import holders_of
+from accord.governance.kinds import requester_answers
 from accord.governance.models import SignOff
 from accord.notifications.models import Event
 from accord.notifications.services import notify
@@ -14,6 +15,8 @@ from accord.notifications.services import notify
 def _approvers_still_needed(signoff: SignOff) -> list[Any]:
     filled = {a.slot for a in signoff.approvals.all() if a.approved}
     answered = {a.user_id for a in signoff.approvals.all()}
+    if not requester_answers(signoff.kind):
+        answered.add(signoff.requested_by_id)
     roles = {role for k, slot in enumerate(signoff.slots) if k not in filled for role in slot}
     return [u for u in holders_of(roles) if u.pk not in answered]
 

@@ -12,13 +12,21 @@ class SignOffKind:
     label: str
     read: str  # capability to see it
     act: str  # capability to answer it (the owning app's service checks it too)
+    # False where asking and approving must be different people (a risk acceptance): the requester
+    # is then never asked, and cannot answer.
+    requester_answers: bool = True
 
 
 KINDS: dict[str, SignOffKind] = {}
 
 
-def register(name: str, label: str, *, read: str, act: str) -> None:
-    KINDS[name] = SignOffKind(name, label, read, act)
+def register(name: str, label: str, *, read: str, act: str, requester_answers: bool = True) -> None:
+    KINDS[name] = SignOffKind(name, label, read, act, requester_answers)
+
+
+def requester_answers(name: str) -> bool:
+    kind = KINDS.get(name)
+    return kind.requester_answers if kind else True
 
 
 def label(name: str) -> str:

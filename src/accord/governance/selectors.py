@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from accord.core.errors import NotFound
 from accord.core.permissions import Actor, HasCapabilities, require
-from accord.governance.kinds import KINDS
+from accord.governance.kinds import KINDS, requester_answers
 from accord.governance.models import Decision, SignOff, SignOffStatus
 
 DECISIONS_READ = "steering.read"
@@ -50,7 +50,8 @@ def waiting_for(viewer: Actor, *, limit: int = 500) -> list[SignOff]:
     answered = SignOff.objects.filter(approvals__user_id=viewer.pk).values("pk")
     candidates = (SignOff.objects.filter(status=SignOffStatus.OPEN, kind__in=acting).filter(mentions_my_role)
                   .exclude(pk__in=answered).prefetch_related("approvals").order_by("requested_at", "id")[:limit])
-    return [s for s in candidates if any(roles & set(s.slots[k]) for k in open_slot_indexes(s))]
+    return [s for s in candidates if any(roles & set(s.slots[k]) for k in open_slot_indexes(s))
+            and (s.requested_by_id != viewer.pk or requester_answers(s.kind))]
 
 
 def open_slot_indexes(signoff: SignOff) -> list[int]:

@@ -21,6 +21,7 @@ from accord.core import audit, clock
 from accord.core.errors import NotAllowed, ValidationFailed
 from accord.core.permissions import Actor, Role
 from accord.governance import events
+from accord.governance.kinds import requester_answers
 from accord.governance.models import Approval, Decision, SignOff, SignOffStatus
 from accord.governance.selectors import open_slot_indexes
 
@@ -146,6 +147,8 @@ def _answer(actor: Actor, signoff: SignOff, role: str | None, *, approved: bool,
         raise ValidationFailed.field("user", f"you cannot confirm what you already answered (as the "
                                      f"{mine.role.upper()}): the approvals must come from different people, "
                                      f"so the {wanted} answers")
+    if signoff.requested_by_id == actor.pk and not requester_answers(signoff.kind):
+        raise ValidationFailed.field("user", f"you asked for this {signoff.kind_label.lower()}: someone else approves it")
     slot, chosen = _slot_for(actor, signoff, role)
     approval = Approval.objects.create(signoff=signoff, slot=slot, role=chosen, user_id=actor.pk, approved=approved,
                                        comment=comment, at=timezone.now())

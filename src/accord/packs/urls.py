@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accord.packs import views
 
 app_name = "packs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("generate/", views.generate, name="generate"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/board-pack.pdf", views.pdf, name="pdf"),
+]

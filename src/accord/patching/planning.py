@@ -16,7 +16,8 @@ The rules (also in docs/patch-planner.md, "Product"):
   currency (`accord.patching.exposure`: EPSS as a daily hazard, the asset's reach, the loss if the
   asset is compromised from its risk scenarios or business service; findings on one asset combine
   so that the asset never costs more per day than its loss if exploited).
-* A finding is due at the end of its SLA due date (in the organisation's time zone).
+* A finding is due at the end of its SLA due date (in the organisation's time zone), or of the last
+  day a granted risk acceptance covers it when that is later (`accord.vulns.selectors.sla_due`).
 * Windows serve the assets of their business service and/or carrying their tag (both: the
   intersection). Each asset gets the engine group "the set of windows that serve it", so an engine
   window serves exactly the assets its definition matches.
@@ -184,17 +185,19 @@ def build_inputs(viewer: Any, *, start: datetime, horizon_days: int, budget: flo
         profile = KIND_PROFILE.get(owner.kind, KIND_PROFILE["server"])
         action = action_of(row["solution"], row["rule_id"], row["title"])
         key = _action_key(action)
+        # A finding under a granted risk acceptance is due when the acceptance lapses, if that is later.
+        sla_due = vuln_selectors.sla_due(row["due_date"], row["accepted_until"]) if row["due_date"] else None
         actions[key] = action
         engine_findings.append(EngineFinding(
             id=str(row["id"]), asset=owner.hostname, action=key, minutes=profile.job_minutes,
             reboot=needs_reboot(owner.kind, owner.operating_system, action, row["title"]),
             risk_per_day=routes[str(row["id"])].loss_per_day, loss_cap=routes[str(row["id"])].loss_cap,
-            due=due_moment(row["due_date"]),
+            due=due_moment(sla_due),
             kev=row["kev"], decision=row["decision"] or None,
         ))
         details[str(row["id"])] = {"id": row["id"], "title": row["title"],
                                    "cves": [c for c in row["cves"].split(",") if c],
-                                   "due_date": row["due_date"].isoformat() if row["due_date"] else None,
+                                   "due_date": sla_due.isoformat() if sla_due else None,
                                    "decision": row["decision"], "kev": row["kev"]}
 
     by_hostname = {a.hostname: a for a in assets.values()}

@@ -502,3 +502,37 @@ def assumptions_by_id(viewer: HasCapabilities, row_id: int) -> ExposureAssumptio
     if row is None:
         raise NotFound("exposure assumptions", row_id)
     return row
+
+
+# The money of some findings (read by the risk acceptances) ----------------------------------------
+
+@dataclass(frozen=True)
+class FindingsLoss:
+    """What the patch planner prices open findings at, in the organisation's currency."""
+
+    loss_per_day: float  # expected loss per day the findings add (`accord.patching.exposure`)
+    loss_cap: float  # their share of their assets' loss if exploited: what a year of exposure cannot exceed
+    priced: int  # how many of the findings named are open and priced
+
+
+def findings_loss(viewer: HasCapabilities, finding_ids: list[int]) -> FindingsLoss:
+    """The expected loss per day of the named findings as the planner prices them: each one with the
+    other open findings on its asset (they share the asset's loss if exploited), so the figure is the
+    one the plan's job derivations show. Findings no longer open add nothing."""
+    from accord.org import selectors as org_selectors
+    from accord.patching.exposure import price_findings
+    from accord.risks import selectors as risk_selectors
+    from accord.vulns import selectors as vuln_selectors
+
+    require(viewer, READ)
+    wanted = {str(pk) for pk in finding_ids}
+    planning_rows = vuln_selectors.open_findings_for_planning(viewer)
+    asset_ids = set(planning_rows.filter(pk__in=finding_ids).values_list("asset_id", flat=True))
+    if not asset_ids:
+        return FindingsLoss(0.0, 0.0, 0)
+    rows = list(planning_rows.filter(asset_id__in=asset_ids))
+    assets = {a.pk: a for a in org_selectors.assets_visible_to(viewer).filter(pk__in=asset_ids)
+              .select_related("business_service")}
+    priced = price_findings(rows, assets, risk_selectors.scenario_shares_by_asset(viewer), assumptions_in_force())
+    mine = [f for p in priced.values() for f in p.exposure.findings if f.finding in wanted]
+    return FindingsLoss(sum(f.loss_per_day for f in mine), sum(f.loss_cap for f in mine), len(mine))

@@ -54,15 +54,21 @@ def _fetcher() -> Any:
 
 def html_to_pdf(html: str, *, stylesheets: Iterable[str] = ()) -> bytes:
     """Print HTML to PDF with the shared print stylesheet and any extra CSS (strings)."""
+    return html_to_pdf_with_pages(html, stylesheets=stylesheets)[0]
+
+
+def html_to_pdf_with_pages(html: str, *, stylesheets: Iterable[str] = ()) -> tuple[bytes, int]:
+    """As `html_to_pdf`, with the number of pages printed."""
     from weasyprint import CSS, HTML
 
     fetcher = _fetcher()
     sheets = [CSS(string=print_stylesheet(), url_fetcher=fetcher),
               *(CSS(string=sheet, url_fetcher=fetcher) for sheet in stylesheets)]
-    pdf = HTML(string=html, url_fetcher=fetcher, media_type="print").write_pdf(stylesheets=sheets)
+    document = HTML(string=html, url_fetcher=fetcher, media_type="print").render(stylesheets=sheets)
+    pdf = document.write_pdf()
     if pdf is None:  # (only when a target is given)
         raise RuntimeError("WeasyPrint returned no document")
-    return bytes(pdf)
+    return bytes(pdf), len(document.pages)
 
 
 def render_pdf(template_name: str, context: Mapping[str, Any], *, stylesheets: Iterable[str] = ()) -> bytes:

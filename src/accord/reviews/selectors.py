@@ -383,10 +383,11 @@ def is_rework(review: Review, earlier_rejection: bool) -> bool:
     return waits > 1 or earlier_rejection
 
 
-def metrics(viewer: Actor, *, since: date | None = None, now: datetime | None = None) -> Metrics:
+def metrics(viewer: Actor, *, since: date | None = None, until: date | None = None,
+            now: datetime | None = None) -> Metrics:
     """SLA attainment per tier, time to decision (median, 90th percentile), queue age and rework rate
-    of the reviews requested since `since` (all when None). Times are business hours on the clock
-    (the pauses waiting on the requester left out)."""
+    of the reviews requested since `since` and up to `until` (days, inclusive; all when None). Times
+    are business hours on the clock (the pauses waiting on the requester left out)."""
     reviews = reviews_visible_to(viewer).order_by("requested_at", "id")
     days, _ = sla_days_in_force()
     row = calendar_settings()
@@ -401,7 +402,8 @@ def metrics(viewer: Actor, *, since: date | None = None, now: datetime | None = 
         earlier = rejected_before.get(review.project_id)
         if review.state == ReviewState.REJECTED and review.decided_at is not None:
             rejected_before.setdefault(review.project_id, review.decided_at)
-        if since is not None and timezone.localdate(review.requested_at) < since:
+        requested_on = timezone.localdate(review.requested_at)
+        if (since is not None and requested_on < since) or (until is not None and requested_on > until):
             continue
         total += 1
         reworked += is_rework(review, earlier is not None and earlier <= review.requested_at)

@@ -27,6 +27,7 @@ from accord.risks.models import (
     RunKind,
     ScenarioStatus,
     SimulationRun,
+    Treatment,
 )
 
 WRITE = "risk.write"
@@ -195,12 +196,26 @@ def _snapshot(scenario: RiskScenario) -> dict[str, Any]:
     return data
 
 
+ACCEPT_REFUSED = ("a scenario is accepted only through a risk acceptance, with a justification, an expiry date and "
+                  "approvers: ask for one at /steering/acceptances/new/ (or `accord acceptances request`); the "
+                  "treatment becomes accept when it is granted")
+
+
+def _refuse_accept_without_record(scenario: RiskScenario, treatment_before: str | None) -> None:
+    """Treatment "accept" is set by a granted risk acceptance only (`set_treatment_by_acceptance`);
+    a scenario accepted already keeps it through other edits."""
+    if scenario.treatment == Treatment.ACCEPT and treatment_before != Treatment.ACCEPT:
+        raise ValidationFailed.field("treatment", ACCEPT_REFUSED)
+
+
 @transaction.atomic
 def create_scenario(*, actor: Actor, assets: Iterable[Any] = (), **fields: Any) -> RiskScenario:
-    """Create a scenario (slug, name, inputs, owners, service, treatment, status) and simulate it."""
+    """Create a scenario (slug, name, inputs, owners, service, treatment, status) and simulate it.
+    Treatment "accept" is refused: a granted risk acceptance sets it."""
     require(actor, WRITE)
     scenario = RiskScenario()
     _assign(scenario, fields, SCENARIO_FIELDS)
+    _refuse_accept_without_record(scenario, None)
     _check_inputs_shape(scenario.inputs)
     validate(scenario)
     asset_rows = _asset_list(assets)
@@ -222,6 +237,7 @@ def update_scenario(*, actor: Actor, scenario: RiskScenario, assets: Iterable[An
             "slug", "a scenario's id cannot change: it names the scenario in files and in the seed tree")
     before = _snapshot(scenario)
     _assign(scenario, changes, SCENARIO_FIELDS)
+    _refuse_accept_without_record(scenario, before["treatment"])
     _check_inputs_shape(scenario.inputs)
     validate(scenario)
     asset_rows = _asset_list(assets) if assets is not None else None
@@ -233,6 +249,26 @@ def update_scenario(*, actor: Actor, scenario: RiskScenario, assets: Iterable[An
     audit.record_change(actor, "riskscenario.updated", scenario, before, after)
     resimulate(actor, scenario)
     return scenario
+
+
+@transaction.atomic
+def set_treatment_by_acceptance(*, actor: Actor, scenario: RiskScenario, treatment: str, reason: str) -> RiskScenario:
+    """The risk acceptances app sets a scenario's treatment to accept when an acceptance of it is
+    granted, and back when the acceptance ends. Its services check who may (`risk.accept`, or the
+    daily review's system actor when an acceptance lapses). Nothing the scenario simulates changes,
+    so no new run."""
+    if treatment not in Treatment.values:
+        raise ValidationFailed.field("treatment", f"{treatment!r} is not one of {', '.join(Treatment.values)}")
+    row = RiskScenario.objects.select_for_update().get(pk=scenario.pk)
+    before = _snapshot(row)
+    row.treatment = treatment
+    row.save(update_fields=["treatment", "updated_at"])
+    after = _snapshot(row)
+    if before != after:
+        audit.record(actor, "riskscenario.treatment_by_acceptance", row,
+                     before={"treatment": before["treatment"]}, after={"treatment": treatment, "reason": reason})
+    scenario.treatment = treatment
+    return row
 
 
 # ---- controls --------------------------------------------------------------------------------------

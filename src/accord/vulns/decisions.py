@@ -76,9 +76,13 @@ def epss_threshold() -> float:
     return settings.epss_threshold if settings else SsvcPolicy().epss_threshold
 
 
-def status_of(due: date, state: str, today: date, fixed_on: date | None, policy: SlaPolicy) -> str:
-    """on_track / due_soon / breached for open findings; met / missed for fixed; '' for suppressed."""
+def status_of(due: date, state: str, today: date, fixed_on: date | None, policy: SlaPolicy, *,
+              accepted_until: date | None = None) -> str:
+    """on_track / due_soon / breached for open findings, or accepted while a granted risk acceptance
+    covers them (through `accepted_until`); met / missed for fixed; '' for suppressed."""
     if state in ("open", "reopened"):
+        if accepted_until is not None and accepted_until >= today:
+            return "accepted"
         return sla_status(due, today, policy=policy).value
     if state == "fixed" and fixed_on is not None:
         return "met" if fixed_on <= due else "missed"
@@ -86,7 +90,8 @@ def status_of(due: date, state: str, today: date, fixed_on: date | None, policy:
 
 
 SLA_STATUS_LABELS = {SlaStatus.ON_TRACK.value: "on track", SlaStatus.DUE_SOON.value: "due soon",
-                     SlaStatus.BREACHED.value: "breached", "met": "met", "missed": "missed", "": "—"}
+                     SlaStatus.BREACHED.value: "breached", "accepted": "accepted", "met": "met", "missed": "missed",
+                     "": "—"}
 
 
 class Assessor:

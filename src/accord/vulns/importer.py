@@ -432,7 +432,7 @@ class _Import:
             "computed_decision": assessment.decision, "decision": assessment.decision,
             "override_decision": "", "override_justification": "", "override_by_id": None, "override_at": None,
             "opened_on": start, "sla_start": start, "due_date": due.due, "due_rule": due.rule.value,
-            "due_reason": due.reason, "due_not_after": None,
+            "due_reason": due.reason, "due_not_after": None, "accepted_until": None,
         }
 
     def _apply_changes(self, changed: dict[int, tuple[ScanFinding, str]]) -> None:

@@ -8,6 +8,8 @@ filter on the indexed due date (see `selectors.sla_filter`).
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 
@@ -157,6 +159,11 @@ class Finding(models.Model):
     due_reason = models.TextField(blank=True, default="", help_text="Which rule set the due date, in words.")
     due_not_after = models.DateField(
         null=True, blank=True, help_text="The due date before the decision last escalated: never extended past it.")
+    # A granted risk acceptance (accord.acceptances) takes the finding out of the SLA breach counts
+    # through this day; the day after, it counts again. Set and cleared only by
+    # `services.set_accepted_until`, which the acceptances app calls.
+    accepted_until = models.DateField(
+        null=True, blank=True, help_text="Accepted (a granted risk acceptance) through this day: not counted as breached.")
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -185,6 +192,10 @@ class Finding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    def accepted_on(self, day: date) -> bool:
+        """Whether a granted risk acceptance covers the finding on `day`."""
+        return self.accepted_until is not None and self.accepted_until >= day
 
     # What the lists show beside each finding (the asset comes with its service and team).
     @property

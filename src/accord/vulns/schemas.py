@@ -19,7 +19,7 @@ class FindingQuery(InputSchema):
     epss_min: float | None = Field(default=None, ge=0, le=1)
     service: DbId | None = None
     team: DbId | None = None
-    sla: Literal["on_track", "due_soon", "breached"] | None = None
+    sla: Literal["on_track", "due_soon", "breached", "accepted"] | None = None
     scanner: Text = Field(default="", max_length=60)
     severity: Literal["critical", "high", "medium", "low", "info"] | None = None
     cve: Text = Field(default="", max_length=40, description="one CVE id, e.g. CVE-2024-3400 (any case)")
@@ -79,6 +79,8 @@ class FindingOut(Schema):
     due_rule: Literal["decision", "kev", "bod_22_01", "kept"] = Field(
         description="which rule set the due date: the decision's days, the KEV days, CISA's BOD 22-01 date "
                     "(only when bound by it), or the date kept from before the decision escalated")
+    accepted_until: dt.date | None = Field(description="a granted risk acceptance covers it through this day: "
+                                                       "it is in no breach or past-due count until then")
     first_seen: dt.datetime
     last_seen: dt.datetime
 
@@ -87,7 +89,7 @@ class CountsOut(Schema):
     findings: int = Field(description="findings matching the filters, in any state the filters allow")
     open: int
     kev: int = Field(description="open and in CISA's KEV catalogue")
-    past_due: int = Field(description="open and after their due date")
+    past_due: int = Field(description="open, after their due date and not covered by a granted risk acceptance")
     act: int
     attend: int
     track_star: int
@@ -292,6 +294,7 @@ class ComplianceOut(Schema):
     on_track: int
     due_soon: int
     breached: int
+    accepted: int = Field(description="open and covered by a granted risk acceptance (not breached)")
     fixed_in_time: int
     fixed_late: int
     within_sla_percent: float | None = Field(alias="within_sla")

@@ -40,7 +40,7 @@ from accord.vulns.models import (
 )
 
 COUNT_CAP = 10_000
-SLA_STATUSES = ("on_track", "due_soon", "breached")
+SLA_STATUSES = ("on_track", "due_soon", "breached", "accepted")
 STATE_FILTERS = ("open", "reopened", "fixed", "suppressed", "all")
 GROUP_BY = ("cve", "fix", "asset")
 GROUP_CAP = 200  # groups a page shows; the grouped export has them all
@@ -56,7 +56,7 @@ class FindingFilter:
     epss_min: float | None = None
     service: int | None = None
     team: int | None = None
-    sla: str = ""  # on_track, due_soon, breached (open findings)
+    sla: str = ""  # on_track, due_soon, breached, accepted (open findings)
     scanner: str = ""
     severity: str = ""
     cve: str = ""
@@ -77,15 +77,39 @@ def cve_id(text: str) -> str:
     return cve
 
 
+def accepted_q(today: date) -> Q:
+    """Covered by a granted risk acceptance on `today` (`Finding.accepted_until`)."""
+    return Q(accepted_until__gte=today)
+
+
+def not_accepted_q(today: date) -> Q:
+    return Q(accepted_until__isnull=True) | Q(accepted_until__lt=today)
+
+
+def breached_q(today: date) -> Q:
+    """Past its due date and not covered by a granted risk acceptance: what every breach and past-due
+    count counts (findings list, tiles, compliance, KEV past due, the desk)."""
+    return Q(due_date__lt=today) & not_accepted_q(today)
+
+
+def sla_due(due_date: date, accepted_until: date | None) -> date:
+    """The last day a finding may stay open without a breach: its due date, or the last day a granted
+    risk acceptance covers it when that is later (what the patch planner schedules against)."""
+    return max(due_date, accepted_until) if accepted_until is not None else due_date
+
+
 def sla_filter(status: str, today: date, policy: EngineSlaPolicy) -> Q:
-    """SLA status as a range on the indexed due date (status depends on today, so it is not stored)."""
+    """SLA status as a range on the indexed due date (status depends on today, so it is not stored).
+    An accepted finding is "accepted", whatever its due date, until its acceptance lapses."""
     soon = today + timedelta(days=policy.due_soon_days)
     if status == "breached":
-        return Q(due_date__lt=today)
+        return breached_q(today)
     if status == "due_soon":
-        return Q(due_date__gte=today, due_date__lte=soon)
+        return Q(due_date__gte=today, due_date__lte=soon) & not_accepted_q(today)
     if status == "on_track":
-        return Q(due_date__gt=soon)
+        return Q(due_date__gt=soon) & not_accepted_q(today)
+    if status == "accepted":
+        return accepted_q(today)
     raise ValidationFailed.field("sla", f"{status!r} is not one of {', '.join(SLA_STATUSES)}")
 
 
@@ -205,7 +229,7 @@ class FindingView:
 
 def _status(finding: Finding, today: date, policy: EngineSlaPolicy) -> str:
     fixed_on = clock.day_of(finding.fixed_at) if finding.fixed_at else None
-    return status_of(finding.due_date, finding.state, today, fixed_on, policy)
+    return status_of(finding.due_date, finding.state, today, fixed_on, policy, accepted_until=finding.accepted_until)
 
 
 def finding_view(viewer: HasCapabilities, finding_id: int) -> FindingView:
@@ -290,6 +314,7 @@ class ComplianceRow:
     breached: int
     fixed_in_time: int
     fixed_late: int
+    accepted: int = 0  # open, covered by a granted risk acceptance: neither breached nor due soon
 
     @property
     def within_sla(self) -> float | None:
@@ -304,20 +329,21 @@ def sla_compliance(viewer: HasCapabilities, *, by: str) -> list[ComplianceRow]:
         raise ValidationFailed.field("by", "one of service, team")
     column = "asset__business_service" if by == "service" else "asset__team"
     policy, today = policy_in_force()[0], clock.today()
-    soon = today + timedelta(days=policy.due_soon_days)
     open_q = Q(state__in=OPEN_STATES)
     rows = (Finding.objects.order_by().values(column).annotate(
         open=Count("id", filter=open_q),
-        breached=Count("id", filter=open_q & Q(due_date__lt=today)),
-        due_soon=Count("id", filter=open_q & Q(due_date__gte=today, due_date__lte=soon)),
+        breached=Count("id", filter=open_q & breached_q(today)),
+        due_soon=Count("id", filter=open_q & sla_filter("due_soon", today, policy)),
+        accepted=Count("id", filter=open_q & accepted_q(today)),
         fixed_in_time=Count("id", filter=Q(state=FindingState.FIXED, fixed_at__date__lte=F("due_date"))),
         fixed_late=Count("id", filter=Q(state=FindingState.FIXED, fixed_at__date__gt=F("due_date"))),
     ))
     names = _names(viewer, by)
     result = [ComplianceRow(key=row[column], name=names.get(row[column], "no business service" if by == "service"
                                                              else "no team"),
-                            open=row["open"], on_track=row["open"] - row["breached"] - row["due_soon"],
-                            due_soon=row["due_soon"], breached=row["breached"],
+                            open=row["open"],
+                            on_track=row["open"] - row["breached"] - row["due_soon"] - row["accepted"],
+                            due_soon=row["due_soon"], breached=row["breached"], accepted=row["accepted"],
                             fixed_in_time=row["fixed_in_time"], fixed_late=row["fixed_late"]) for row in rows]
     return sorted(result, key=lambda r: (-r.breached, -r.open, r.name))
 
@@ -356,7 +382,7 @@ def _count_columns(today: date) -> dict[str, Any]:
     open_q = Q(state__in=OPEN_STATES)
     return {"findings": Count("id"), "open": Count("id", filter=open_q),
             "kev": Count("id", filter=open_q & Q(kev=True)),
-            "past_due": Count("id", filter=open_q & Q(due_date__lt=today)),
+            "past_due": Count("id", filter=open_q & breached_q(today)),
             **{name: Count("id", filter=open_q & Q(decision=value)) for name, value in _DECISION_COUNTS.items()},
             "earliest_due": Min("due_date", filter=open_q)}
 
@@ -501,7 +527,7 @@ def open_findings_for_planning(viewer: HasCapabilities) -> QuerySet[Finding, Any
     require(viewer, "patch.read")
     return (Finding.objects.filter(state__in=OPEN_STATES).order_by("asset_id", "id")
             .values("id", "asset_id", "title", "rule_id", "solution", "cves", "severity", "decision", "kev",
-                    "epss", "due_date", "decision_points"))
+                    "epss", "due_date", "accepted_until", "decision_points"))
 
 
 @dataclass(frozen=True)
@@ -517,7 +543,7 @@ def kev_past_due_by_service(viewer: HasCapabilities, *, limit: int = 8, fresh: b
     require(viewer, "vuln.read")
 
     def compute(today: date) -> list[ServiceCount]:
-        rows = (Finding.objects.order_by().filter(state__in=OPEN_STATES, kev=True, due_date__lt=today)
+        rows = (Finding.objects.order_by().filter(breached_q(today), state__in=OPEN_STATES, kev=True)
                 .values("asset__business_service").annotate(n=Count("id")).order_by("-n")[:limit])
         names = _names(viewer, "service")
         return [ServiceCount(row["asset__business_service"],

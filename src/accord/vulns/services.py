@@ -13,6 +13,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,6 +67,7 @@ __all__ = [
     "override_decision",
     "propose_sla_policy",
     "redecide_open_findings",
+    "set_accepted_until",
     "set_epss_threshold",
     "withdraw_sla_policy",
 ]
@@ -256,6 +258,28 @@ def clear_override(*, actor: Actor, finding: Finding, justification: str) -> Fin
     return _set_decision(actor, finding, finding.computed_decision, "finding.override_cleared",
                          override_decision="", override_justification=reason, override_by=actor,
                          override_at=timezone.now())
+
+
+# --- risk acceptances -----------------------------------------------------------------------------
+
+@transaction.atomic
+def set_accepted_until(*, actor: Actor, until_by_finding: dict[int, date | None], reason: str) -> int:
+    """Record through which day a granted risk acceptance covers each finding (None: none does any
+    more), so that it leaves the breach counts until then. Only the acceptances app calls this, from
+    its own services: they check `risk.accept`, or run as the daily review's system actor when an
+    acceptance lapses. One audit row per finding that changed; returns how many changed."""
+    rows = Finding.objects.select_for_update().filter(pk__in=list(until_by_finding)).only("pk", "accepted_until")
+    changed: dict[date | None, list[int]] = {}
+    for row in rows:
+        until = until_by_finding[row.pk]
+        if row.accepted_until == until:
+            continue
+        changed.setdefault(until, []).append(row.pk)
+        audit.record(actor, "finding.acceptance_changed", ("vulns.finding", str(row.pk), f"finding {row.pk}"),
+                     before={"accepted_until": row.accepted_until}, after={"accepted_until": until, "reason": reason})
+    for until, ids in changed.items():
+        Finding.objects.filter(pk__in=ids).update(accepted_until=until)
+    return sum(len(ids) for ids in changed.values())
 
 
 # --- exports -------------------------------------------------------------------------------------
