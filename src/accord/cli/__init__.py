@@ -12,12 +12,15 @@ from accord.cli import (
     acceptances,
     audit,
     clocks,
+    csf,
+    culture,
     db,
     demo,
     desk,
     feeds,
     incidents,
     jobs,
+    leadership,
     metrics,
     org,
     patch,
@@ -28,6 +31,7 @@ from accord.cli import (
     serve,
     steering,
     users,
+    vendors,
     vulns,
 )
 
@@ -65,6 +69,10 @@ app.add_typer(acceptances.app, name="acceptances")
 app.add_typer(steering.app, name="steering")
 app.add_typer(metrics.app, name="metrics")
 app.add_typer(report.app, name="report")
+app.add_typer(csf.app, name="csf")
+app.add_typer(vendors.app, name="vendors")
+app.add_typer(culture.app, name="culture")
+app.add_typer(leadership.app, name="leadership")
 
 
 def main() -> None:

@@ -13,19 +13,23 @@ from accord.accounts.api import router as accounts_router
 from accord.core.api import router as audit_router
 from accord.core.api_auth import CsrfFailed
 from accord.core.errors import NotAllowed, NotFound, ValidationFailed
+from accord.culture.api import router as culture_router
 from accord.desk.api import router as desk_router
 from accord.governance.api import router as governance_router
 from accord.incidents.api import router as incidents_router
 from accord.jobs.api import router as jobs_router
+from accord.leadership.api import router as leadership_router
 from accord.metrics.api import router as metrics_router
 from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
 from accord.packs.api import router as packs_router
 from accord.patching.api import router as patching_router
 from accord.portfolio.api import router as portfolio_router
+from accord.posture.api import router as posture_router
 from accord.reviews.api import router as reviews_router
 from accord.risks.api import router as risks_router
 from accord.steering.api import router as steering_router
+from accord.vendors.api import router as vendors_router
 from accord.vulns.api import router as vulns_router
 
 api = NinjaAPI(
@@ -55,6 +59,10 @@ api.add_router("/acceptances", acceptances_router)
 api.add_router("/steering", steering_router)
 api.add_router("/metrics", metrics_router)
 api.add_router("/reports", packs_router)
+api.add_router("/posture", posture_router)
+api.add_router("/vendors", vendors_router)
+api.add_router("/culture", culture_router)
+api.add_router("/leadership", leadership_router)
 
 
 def _error(request: HttpRequest, status: int, detail: str, problems: list | None = None) -> HttpResponse:

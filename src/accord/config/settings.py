@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "accord.steering",
     "accord.metrics",
     "accord.packs",
+    "accord.posture",
+    "accord.vendors",
+    "accord.culture",
+    "accord.leadership",
 ]
 
 MIDDLEWARE = [

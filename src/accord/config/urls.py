@@ -21,6 +21,10 @@ urlpatterns = [
     path("steering/", include("accord.steering.urls")),
     path("scorecard/", include("accord.metrics.urls")),
     path("reports/", include("accord.packs.urls")),
+    path("posture/", include("accord.posture.urls")),
+    path("vendors/", include("accord.vendors.urls")),
+    path("culture/", include("accord.culture.urls")),
+    path("leadership/", include("accord.leadership.urls")),
     path("", include("accord.desk.urls")),
     path("", include("accord.core.urls")),
 ]

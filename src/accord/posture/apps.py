@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PostureConfig(AppConfig):
+    name = "accord.posture"
+    label = "posture"
