@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import pytest
+from e2e_browser import assert_fits_the_screen, sign_in
 
 from accord.acceptances.models import AcceptanceStatus, RiskAcceptance
 from accord.demo.acceptances import build_acceptances
-from accord.demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
+from accord.demo.accounts import create_demo_accounts
 from accord.demo.organisation import build_organisation
 from accord.demo.risks import build_risks
 from accord.demo.vulns import build_vulnerabilities
-
-PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 
 
 @pytest.fixture
@@ -23,19 +22,6 @@ def demo_acceptances(transactional_db):
     return context
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORDS[username])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
-
-
 def test_every_acceptance_page_fits_the_screen(live_server, demo_acceptances, chromium, tmp_path):
     stale = RiskAcceptance.objects.get(stale_since__isnull=False)
     group_finding = stale.finding_ids[0]
@@ -44,11 +30,11 @@ def test_every_acceptance_page_fits_the_screen(live_server, demo_acceptances, ch
     for username in ("ciso", "steering"):
         for width in (1400, 390):
             page = chromium.new_page(viewport={"width": width, "height": 900})
-            _sign_in(page, live_server.url, username)
+            sign_in(page, live_server.url, username)
             for path in pages:
                 response = page.goto(f"{live_server.url}{path}")
                 assert response is not None and response.status == 200, (username, path)
-                _no_sideways_scroll(page)
+                assert_fits_the_screen(page)
             page.screenshot(path=str(tmp_path / f"{username}-{width}.png"), full_page=True)
             page.close()
 
@@ -56,7 +42,7 @@ def test_every_acceptance_page_fits_the_screen(live_server, demo_acceptances, ch
 def test_the_cio_approves_the_cfos_request(live_server, demo_acceptances, chromium):
     waiting = RiskAcceptance.objects.get(status=AcceptanceStatus.REQUESTED)
     page = chromium.new_page(viewport={"width": 390, "height": 900})
-    _sign_in(page, live_server.url, "cio")
+    sign_in(page, live_server.url, "cio")
     page.goto(f"{live_server.url}/steering/acceptances/{waiting.pk}/")
     page.fill("#approve-comment", "Agreed: the contract carries the liability.")
     page.click("form[action$='/approve/'] button[type=submit]")

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import override_settings
+from e2e_browser import assert_fits_the_screen, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -82,19 +83,6 @@ def company(transactional_db, org_data, admin, make_user):
     return {"users": users, "plan": plan, **org_data}
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
-
-
 def _tiles(page) -> dict[str, str]:
     tiles = {}
     for tile in page.locator("a.tile").all():
@@ -107,12 +95,12 @@ def test_each_role_sees_its_desk_and_every_tile_opens(live_server, company, chro
     for role, expected in EXPECTED_TILES.items():
         for width in (1400, 390):
             page = chromium.new_page(viewport={"width": width, "height": 900})
-            _sign_in(page, live_server.url, role.replace("_", "-"))
+            sign_in(page, live_server.url, role.replace("_", "-"), PASSWORD)
             tiles = _tiles(page)
             links = [a.get_attribute("href") for a in page.locator("ul.lines a, #kev-by-service a").all()]
             for label in expected:
                 assert any(found.startswith(label) for found in tiles), (role, label, sorted(tiles))
-            _no_sideways_scroll(page)
+            assert_fits_the_screen(page)
             page.screenshot(path=str(tmp_path / f"desk-{role}-{width}.png"), full_page=True)
             for label, href in [*tiles.items(), *(("link", href) for href in links)]:
                 if href.startswith("#"):
@@ -122,13 +110,13 @@ def test_each_role_sees_its_desk_and_every_tile_opens(live_server, company, chro
                 assert response is not None and response.status == 200, (role, label, href)
                 anchor = href.partition("#")[2]
                 assert not anchor or page.locator(f"#{anchor}").count() == 1, (role, label, href)
-                _no_sideways_scroll(page)
+                assert_fits_the_screen(page)
             page.close()
 
 
 def test_kev_tile_opens_the_findings_it_counts(live_server, company, chromium):
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
-    _sign_in(page, live_server.url, "ciso")
+    sign_in(page, live_server.url, "ciso", PASSWORD)
     tile = page.locator("a.tile", has_text="KEV findings past due")
     assert tile.locator(".num").inner_text() == "2"
     tile.click()
@@ -140,7 +128,7 @@ def test_kev_tile_opens_the_findings_it_counts(live_server, company, chromium):
 
 def test_the_cio_proposes_and_the_ciso_approves_from_the_desk(live_server, company, chromium):
     cio = chromium.new_page(viewport={"width": 1400, "height": 900})
-    _sign_in(cio, live_server.url, "cio")
+    sign_in(cio, live_server.url, "cio", PASSWORD)
     cio.goto(f"{live_server.url}/vulns/sla/policy/")
     for name, days in (("act_days", 5), ("attend_days", 20), ("track_star_days", 60), ("track_days", 120)):
         cio.fill(f"input[name={name}]", str(days))
@@ -150,10 +138,10 @@ def test_the_cio_proposes_and_the_ciso_approves_from_the_desk(live_server, compa
     assert cio.locator("#pending").count() == 1
 
     ciso = chromium.new_page(viewport={"width": 390, "height": 900})
-    _sign_in(ciso, live_server.url, "ciso")
+    sign_in(ciso, live_server.url, "ciso", PASSWORD)
     waiting = ciso.locator("#waiting-table")
     assert "Remediation SLA policy" in waiting.inner_text()
-    _no_sideways_scroll(ciso)
+    assert_fits_the_screen(ciso)
     waiting.locator("a[href='/vulns/sla/policy/']").first.click()
     ciso.wait_for_load_state()
     ciso.click("button[value=confirm]")
@@ -165,12 +153,12 @@ def test_the_cio_proposes_and_the_ciso_approves_from_the_desk(live_server, compa
 def test_a_change_voids_a_signature(live_server, company, chromium):
     plan = company["plan"]
     cio = chromium.new_page(viewport={"width": 1400, "height": 900})
-    _sign_in(cio, live_server.url, "cio")
+    sign_in(cio, live_server.url, "cio", PASSWORD)
     cio.goto(f"{live_server.url}/patching/plans/{plan.pk}/")
     cio.click("button:has-text('Sign as CIO')")
     cio.wait_for_load_state()
     ciso = chromium.new_page(viewport={"width": 1400, "height": 900})
-    _sign_in(ciso, live_server.url, "ciso")
+    sign_in(ciso, live_server.url, "ciso", PASSWORD)
     ciso.goto(f"{live_server.url}/patching/plans/{plan.pk}/")
     ciso.locator("button:has-text('Choose this point')").first.click()  # the plan changes
     ciso.wait_for_load_state()
@@ -186,7 +174,7 @@ def test_a_large_import_runs_as_a_job_and_the_inbox_says_so(live_server, company
     scan = tmp_path / "weekly.csv"
     scan.write_text("hostname,title,severity\nerp-db-01,SMB signing not required,medium\n")
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
-    _sign_in(page, live_server.url, "security-analyst")
+    sign_in(page, live_server.url, "security-analyst", PASSWORD)
     page.goto(f"{live_server.url}/vulns/imports/")
     page.set_input_files("input[name=scan-file]", str(scan))
     page.click("button:has-text('Import')")

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from e2e_browser import assert_fits_the_screen, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -37,19 +38,6 @@ def room(transactional_db, org_data, admin, make_user):
     return {"users": users, "incident": incident}
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
-
-
 def _ink(png_path) -> float:
     """Share of the image's pixels that are not white (Pillow comes with matplotlib)."""
     from PIL import Image
@@ -63,7 +51,7 @@ def _ink(png_path) -> float:
 def test_an_update_written_in_the_page_becomes_the_briefing_pdf(live_server, room, chromium, tmp_path):
     incident = room["incident"]
     page = chromium.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    _sign_in(page, live_server.url, "analyst")
+    sign_in(page, live_server.url, "analyst", PASSWORD)
     page.goto(f"{live_server.url}/incidents/{incident.pk}/")
     assert "Early warning" in page.locator("#clocks-table").inner_text()
     page.click("#write-update")
@@ -116,11 +104,11 @@ def test_the_cio_reads_the_incident_on_a_phone(live_server, room, chromium, tmp_
                                        "confidence": "low", "basis": "No large egress seen."}],
                           downtime_hours=(12, 36))
     page = chromium.new_page(viewport={"width": 390, "height": 900})
-    _sign_in(page, live_server.url, "cio")
+    sign_in(page, live_server.url, "cio", PASSWORD)
     for path in ("/incidents/", f"/incidents/{incident.pk}/", f"/incidents/{incident.pk}/briefing/"):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path
-        _no_sideways_scroll(page)
+        assert_fits_the_screen(page)
         page.screenshot(path=str(tmp_path / f"incidents-{path.strip('/').replace('/', '-') or 'home'}.png"),
                         full_page=True)
     assert page.locator("#write-update").count() == 0  # the CIO reads; the security team writes
@@ -129,7 +117,7 @@ def test_the_cio_reads_the_incident_on_a_phone(live_server, room, chromium, tmp_
 
 def test_an_exercise_is_labelled_in_the_browser(live_server, room, chromium):
     page = chromium.new_page(viewport={"width": 1400, "height": 900})
-    _sign_in(page, live_server.url, "ciso")
+    sign_in(page, live_server.url, "ciso", PASSWORD)
     page.goto(f"{live_server.url}/incidents/#exercises")
     page.click("button[value=vendor_breach]")
     page.wait_for_load_state()

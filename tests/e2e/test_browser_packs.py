@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+from e2e_browser import sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -32,14 +33,6 @@ def leaders(transactional_db, make_user):
     return users
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def _ink(png_path) -> float:
     from PIL import Image
 
@@ -54,7 +47,7 @@ def test_the_ciso_generates_and_downloads_a_pack(live_server, leaders, chromium,
 
     quarter = str(quarter_of(clock.today()))
     page = chromium.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    _sign_in(page, live_server.url, "ciso")
+    sign_in(page, live_server.url, "ciso", PASSWORD)
     page.click("nav >> text=Reports")
     page.wait_for_url(f"{live_server.url}/reports/")
     page.select_option("#period", quarter)
@@ -80,7 +73,7 @@ def test_a_board_member_reads_packs_on_a_phone(live_server, leaders, chromium, t
 
     pack = services.request_board_pack(actor=leaders["ciso"], period=str(quarter_of(clock.today())))
     page = chromium.new_page(viewport={"width": 390, "height": 900})
-    _sign_in(page, live_server.url, "board")
+    sign_in(page, live_server.url, "board", PASSWORD)
     for path in ("/reports/", f"/reports/{pack.pk}/"):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path

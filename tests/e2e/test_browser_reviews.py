@@ -5,13 +5,12 @@ again."""
 from __future__ import annotations
 
 import pytest
+from e2e_browser import assert_fits_the_screen, sign_in
 
-from accord.demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
+from accord.demo.accounts import create_demo_accounts
 from accord.demo.organisation import build_organisation
 from accord.demo.reviews import build_reviews
 from accord.reviews.models import Review, ReviewState
-
-PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 
 
 @pytest.fixture
@@ -22,19 +21,6 @@ def demo_reviews(transactional_db):
     return context
 
 
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORDS[username])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
-
-
 def test_every_reviews_page_fits_the_screen(live_server, demo_reviews, chromium, tmp_path):
     waiting = Review.objects.get(state=ReviewState.WAITING)
     pages = ["/reviews/", "/reviews/projects/", f"/reviews/projects/{waiting.project.slug}/", f"/reviews/{waiting.pk}/",
@@ -42,11 +28,11 @@ def test_every_reviews_page_fits_the_screen(live_server, demo_reviews, chromium,
     for username in ("analyst", "owner", "cio"):
         for width in (1400, 390):
             page = chromium.new_page(viewport={"width": width, "height": 900})
-            _sign_in(page, live_server.url, username)
+            sign_in(page, live_server.url, username)
             for path in pages:
                 response = page.goto(f"{live_server.url}{path}")
                 assert response is not None and response.status in (200, 403), (username, path)
-                _no_sideways_scroll(page)
+                assert_fits_the_screen(page)
                 name = path.strip("/").replace("/", "-") or "home"
                 page.screenshot(path=str(tmp_path / f"{username}-{width}-{name}.png"), full_page=True)
             page.close()
@@ -55,7 +41,7 @@ def test_every_reviews_page_fits_the_screen(live_server, demo_reviews, chromium,
 def test_the_owner_answers_in_place_and_the_clock_runs_again(live_server, demo_reviews, chromium):
     waiting = Review.objects.get(state=ReviewState.WAITING)
     page = chromium.new_page(viewport={"width": 390, "height": 900})
-    _sign_in(page, live_server.url, "owner")
+    sign_in(page, live_server.url, "owner")
     page.goto(f"{live_server.url}/reviews/{waiting.pk}/")
     assert "paused" in page.locator("#clock").inner_text()
     page.fill("#step-answer textarea[name=answer]", "Diagram on the wiki; the pen test covers login and claims.")
@@ -66,4 +52,4 @@ def test_the_owner_answers_in_place_and_the_clock_runs_again(live_server, demo_r
     assert page.url.endswith(f"/reviews/{waiting.pk}/")  # swapped in place, no reload
     waiting.refresh_from_db()
     assert waiting.state == ReviewState.IN_REVIEW
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)

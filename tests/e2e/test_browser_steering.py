@@ -6,16 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from e2e_browser import assert_fits_the_screen, sign_in
 
 from accord.core import clock
-from accord.demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
+from accord.demo.accounts import create_demo_accounts
 from accord.demo.organisation import build_organisation
 from accord.demo.reviews import build_reviews
 from accord.demo.steering import build_steering
 from accord.governance.models import Decision
 from accord.steering.models import AgendaItem, FollowUp, Meeting, MeetingStatus
-
-PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 
 
 @pytest.fixture
@@ -25,19 +24,6 @@ def demo_committee(transactional_db):
     build_reviews(context)
     build_steering(context)
     return context
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORDS[username])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
-def _no_sideways_scroll(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} is {width} px wide"
 
 
 def test_every_steering_page_fits_the_screen(live_server, demo_committee, chromium, tmp_path):
@@ -51,11 +37,11 @@ def test_every_steering_page_fits_the_screen(live_server, demo_committee, chromi
     for username in ("ciso", "steering"):
         for width in (1400, 390):
             page = chromium.new_page(viewport={"width": width, "height": 900})
-            _sign_in(page, live_server.url, username)
+            sign_in(page, live_server.url, username)
             for path in pages:
                 response = page.goto(f"{live_server.url}{path}")
                 assert response is not None and response.status in (200, 403), (username, path)
-                _no_sideways_scroll(page)
+                assert_fits_the_screen(page)
                 name = path.strip("/").replace("/", "-").replace("?", "-") or "home"
                 page.screenshot(path=str(tmp_path / f"{username}-{width}-{name}.png"), full_page=True)
             page.close()
@@ -65,7 +51,7 @@ def test_a_member_decides_an_item_with_an_action(live_server, demo_committee, ch
     upcoming = Meeting.objects.filter(status=MeetingStatus.SCHEDULED).get()
     item = AgendaItem.objects.filter(meeting=upcoming, source="manual").get()
     page = chromium.new_page(viewport={"width": 390, "height": 900})
-    _sign_in(page, live_server.url, "steering")
+    sign_in(page, live_server.url, "steering")
     page.goto(f"{live_server.url}/steering/meetings/{upcoming.pk}/#item-{item.pk}")
     page.click(f"#item-{item.pk} a.button")
     page.fill("input[name=question]", "Move 15% of the security run budget to change?")
@@ -77,7 +63,7 @@ def test_a_member_decides_an_item_with_an_action(live_server, demo_committee, ch
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/steering/meetings/{upcoming.pk}/#item-{item.pk}")
     assert "Move 10% this year" in page.inner_text(f"#item-{item.pk}")
-    _no_sideways_scroll(page)
+    assert_fits_the_screen(page)
     decision = Decision.objects.get(question="Move 15% of the security run budget to change?")
     assert decision.figures["Share proposed for change"] == "15%"
     assert FollowUp.objects.get(decision=decision).owner.username == "cio"
