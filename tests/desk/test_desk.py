@@ -159,3 +159,25 @@ def test_the_steering_tiles_show_the_next_meeting_and_my_overdue_actions(make_us
     assert tiles["your steering actions"] == ("1", "/steering/actions/")
     client.force_login(cio)  # the CIO owns no action: no tile
     assert "your steering actions" not in _tiles(client.get("/").content.decode())
+
+
+def test_the_desk_lists_my_overdue_stakeholder_contacts_and_not_the_other_leaders(make_user, ciso, client):
+    from datetime import timedelta
+
+    from accord.core import clock
+    from accord.culture import services as culture
+
+    cio = make_user(Role.CIO)
+    overdue = culture.create_stakeholder(actor=ciso, name="Henrik Lund", role="CFO", owner="ciso", cadence_days=30,
+                                         last_contact_on=clock.today() - timedelta(days=40))
+    culture.create_stakeholder(actor=ciso, name="Ana Ruiz", role="COO", owner="ciso", cadence_days=30,
+                               last_contact_on=clock.today() - timedelta(days=5))
+    culture.create_stakeholder(actor=ciso, name="Board chair", role="Chair", owner="cio", cadence_days=30,
+                               last_contact_on=clock.today() - timedelta(days=90))
+    client.force_login(ciso)
+    html = client.get("/").content.decode()
+    assert _tiles(html)["stakeholder contacts overdue"] == ("1", "/culture/stakeholders/?overdue=yes")
+    assert f'href="/culture/stakeholders/{overdue.pk}/">Henrik Lund</a> <strong class="nowrap">10 days overdue' in html
+    assert "Ana Ruiz" not in html and "Board chair" not in html  # on time; the CIO's relationship
+    client.force_login(cio)
+    assert "Board chair" in client.get("/").content.decode()

@@ -8,7 +8,7 @@ import re
 from datetime import date
 from html import unescape
 
-from accord.metrics import selectors, services
+from accord.metrics import registry, selectors, services
 from accord.metrics.models import Retrospective, Snapshot, ThresholdSet
 
 
@@ -49,7 +49,14 @@ def test_thresholds_proposed_and_agreed_on_the_page(frozen, leaders, client):
     client.force_login(leaders["ciso"])
     page = client.get("/scorecard/thresholds/").content.decode()
     assert "default</span>" in page and 'id="propose"' in page
-    form = {"action": "propose", "reason": "tighter"}
+    form: dict[str, object] = {"action": "propose", "reason": "tighter"}
+    # the page offers every KRI with its thresholds in force (other apps register theirs): keep those...
+    for kri in registry.kris():
+        limits = kri.default_thresholds
+        if limits is not None:
+            form.update({f"{kri.key}__direction": limits.direction, f"{kri.key}__amber": limits.amber,
+                         f"{kri.key}__red": limits.red})
+    # ...and change these
     for key, direction, amber, red in (("scenarios_above_appetite", "higher_is_worse", 1, 2),
                                        ("sla_compliance", "lower_is_worse", 95, 85),
                                        ("kev_past_due", "higher_is_worse", 1, 3),

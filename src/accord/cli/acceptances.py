@@ -14,9 +14,8 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+from accord.cli.context import acting_user, django_ready, fail, new_table, out, user_errors
 
 app = typer.Typer(help="Risk acceptances and exceptions.", no_args_is_help=True)
 
@@ -56,7 +55,7 @@ def _print(doc: dict[str, Any]) -> None:
               f"{doc['justification']}", highlight=False)
     if doc["compensating_controls"]:
         out.print(f"compensating controls: {doc['compensating_controls']}", highlight=False)
-    table = Table("figure", "granted on", "today")
+    table = new_table("figure", "granted on", "today")
     today = doc.get("current_display") or {}
     for label, value in doc["frozen_display"].items():
         table.add_row(label, value, today.get(label, "-"))
@@ -100,7 +99,7 @@ def list_acceptances(
         _dump({"count": rows.count(), "threshold": {"amount": limit.amount, "currency": limit.currency},
                "items": docs})
         return
-    table = Table("#", "subject", "status", "until", "residual annual loss", "approvers")
+    table = new_table("#", "subject", "status", "until", "residual annual loss", "approvers")
     for doc in docs:
         table.add_row(str(doc["id"]), doc["subject_label"][:70], _status(doc), str(doc["expires_on"]),
                       doc["frozen_display"]["residual annual expected loss"],

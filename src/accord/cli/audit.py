@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
-from accord.cli.context import acting_user, django_ready, out, user_errors
+from accord.cli.context import acting_user, django_ready, new_table, out, user_errors
 
 app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
@@ -45,7 +44,7 @@ def list_events(
 
     with user_errors():
         events = audit_events_visible_to(acting_user(token), AuditFilter(action=action, actor=actor))[:limit]
-    table = Table("#", "when (UTC)", "who", "action", "object")
+    table = new_table("#", "when (UTC)", "who", "action", "object")
     for e in events:
         table.add_row(str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor_name, e.action,
                       f"{e.object_type}:{e.object_id} {e.object_repr}")

@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -88,3 +88,9 @@ def user_errors() -> Iterator[None]:
         fail(str(exc), code=3)
     except NotFound as exc:
         fail(str(exc), code=4)
+
+
+def new_table(*headers: Any, **options: Any) -> Any:
+    """A rich Table; rich.table is imported on first use, so `accord --help` does not pay for it."""
+
+    return new_table(*headers, **options)

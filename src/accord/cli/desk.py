@@ -10,7 +10,6 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 TOKEN = typer.Option(None, "--token", help="personal API token (default: ACCORD_TOKEN or `accord login`)")
 AS_JSON = typer.Option("--json", help="print one JSON document")
@@ -31,7 +30,7 @@ def _signoff_dict(s: Any) -> dict[str, Any]:
 
 def desk(as_json: Annotated[bool, AS_JSON] = False, token: str | None = TOKEN) -> None:
     """Your home page's tiles and what waits for you, as on the web."""
-    from accord.cli.context import acting_user, django_ready, out, user_errors
+    from accord.cli.context import acting_user, django_ready, new_table, out, user_errors
 
     django_ready()
     from accord.desk.selectors import desk_for
@@ -49,7 +48,7 @@ def desk(as_json: Annotated[bool, AS_JSON] = False, token: str | None = TOKEN) -
         }, indent=2))
         return
     out.print(f"[bold]{mine.title}[/]")
-    table = Table("", "figure", "", "open it at")
+    table = new_table("", "figure", "", "open it at")
     for tile in mine.tiles:
         colour = {"bad": "red", "warn": "yellow"}.get(tile.tone, "")
         table.add_row(tile.label, f"[{colour}]{tile.value}[/]" if colour else tile.value, tile.note, tile.url)
@@ -73,7 +72,7 @@ def approvals_list(
     token: str | None = TOKEN,
 ) -> None:
     """Sign-offs you may see, newest first (at most 200)."""
-    from accord.cli.context import acting_user, django_ready, out, user_errors
+    from accord.cli.context import acting_user, django_ready, new_table, out, user_errors
 
     django_ready()
     from accord.governance import selectors
@@ -86,7 +85,7 @@ def approvals_list(
     if as_json:
         typer.echo(json.dumps([_signoff_dict(s) for s in rows], indent=2))
         return
-    table = Table("#", "kind", "what", "asked", "answers", "status")
+    table = new_table("#", "kind", "what", "asked", "answers", "status")
     for s in rows:
         answers = ", ".join(f"{a.role.upper()} {a.user} {'yes' if a.approved else 'no'}" for a in s.approvals.all())
         table.add_row(str(s.pk), s.kind_label, s.subject_label[:60], f"{s.requested_at:%Y-%m-%d} {s.requested_by}",
@@ -124,7 +123,7 @@ def approvals_show(signoff_id: Annotated[int, typer.Argument(help="the sign-off'
 @decisions_app.command("list")
 def decisions_list(as_json: Annotated[bool, AS_JSON] = False, token: str | None = TOKEN) -> None:
     """Decisions on the log, newest first (at most 200)."""
-    from accord.cli.context import acting_user, django_ready, out, user_errors
+    from accord.cli.context import acting_user, django_ready, new_table, out, user_errors
 
     django_ready()
     from accord.governance import selectors
@@ -138,7 +137,7 @@ def decisions_list(as_json: Annotated[bool, AS_JSON] = False, token: str | None 
                                 "subject": d.subject_label, "url": d.subject_url} for d in rows], indent=2,
                               default=str))
         return
-    table = Table("#", "day", "question", "outcome", "by")
+    table = new_table("#", "day", "question", "outcome", "by")
     for d in rows:
         table.add_row(str(d.pk), d.decided_on.isoformat(), d.question[:70], d.outcome[:90]
                       + (f" (reverses #{d.reverses_id})" if d.reverses_id else ""), str(d.decided_by))

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+
+from accord.cli.context import new_table
 
 if TYPE_CHECKING:
     from accord.core.permissions import Actor
@@ -99,7 +100,7 @@ def list_command(
                                 "next_update_due": r.status.due.isoformat() if r.status.due else None,
                                 "update_overdue": r.status.overdue} for r in rows], indent=2))
         return
-    table = Table("id", "incident", "sev", "phase", "next update", "next deadline")
+    table = new_table("id", "incident", "sev", "phase", "next update", "next deadline")
     for r in rows:
         i = r.incident
         due = _when(r.status.due) + (" OVERDUE" if r.status.overdue else "") if r.status.due else "-"
@@ -140,11 +141,11 @@ def show_command(incident_id: Annotated[int, typer.Argument(help="incident id")]
     if latest is not None:
         out.print(f"bottom line (update #{latest.number}): {latest.bottom_line}", highlight=False)
     if clocks:
-        table = Table("regime", "deadline", "due", "left", "basis", title="Regulatory clocks")
+        table = new_table("regime", "deadline", "due", "left", "basis", title="Regulatory clocks")
         for c in clocks:
             table.add_row(c.short, c.label, _when(c.due), c.left_text(now), c.basis)
         out.print(table)
-    timeline = Table("at", "kind", "what", title="Timeline")
+    timeline = new_table("at", "kind", "what", title="Timeline")
     for e in events:
         timeline.add_row(_when(e.at), e.get_kind_display(), e.text[:200])
     out.print(timeline)
@@ -352,7 +353,7 @@ def exercise_command(
         actor = acting_user(token)
         scenarios = selectors.scenarios(actor)
         if scenario is None:
-            table = Table("scenario", "title", "severity")
+            table = new_table("scenario", "title", "severity")
             for s in scenarios:
                 table.add_row(s.key, s.title, str(s.severity))
             out.print(table)
@@ -377,7 +378,7 @@ def times_command(as_json: bool = JSON, token: str | None = TOKEN) -> None:
         typer.echo(json.dumps({"incidents": times.incidents, "exercises_excluded": times.exercises_excluded,
                                "measures": [m.__dict__ for m in times.measures]}, indent=2))
         return
-    table = Table("measure", "median h", "p90 h", "incidents",
+    table = new_table("measure", "median h", "p90 h", "incidents",
                   title=f"{times.incidents} incidents, {times.exercises_excluded} exercises left out")
     for m in times.measures:
         table.add_row(m.label, "-" if m.median_hours is None else f"{m.median_hours:.1f}",

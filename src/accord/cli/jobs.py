@@ -6,7 +6,6 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
 app = typer.Typer(help="Jobs: long work in the background.", no_args_is_help=True)
 TOKEN = typer.Option(None, "--token", help="personal API token (default: ACCORD_TOKEN or `accord login`)")
@@ -24,7 +23,7 @@ def list_command(
     token: str | None = TOKEN,
 ) -> None:
     """Your jobs (everyone's for auditors and administrators), newest first."""
-    from accord.cli.context import acting_user, django_ready, out, user_errors
+    from accord.cli.context import acting_user, django_ready, new_table, out, user_errors
 
     django_ready()
     from accord.jobs import selectors
@@ -37,7 +36,7 @@ def list_command(
                                 "seconds": j.seconds, "created_at": j.created_at.isoformat()} for j in rows],
                               indent=2))
         return
-    table = Table("job", "what", "by", "status", "progress", "seconds")
+    table = new_table("job", "what", "by", "status", "progress", "seconds")
     for job in rows:
         fraction, text = selectors.live_progress(job)
         table.add_row(str(job.pk), job.title[:60], str(job.actor), job.status + (f": {job.error[:60]}" if job.error else ""),

@@ -12,9 +12,8 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+from accord.cli.context import acting_user, django_ready, fail, new_table, out, user_errors
 
 app = typer.Typer(help="The joint scorecard: KPIs, KRIs, snapshots, the partnership review.", no_args_is_help=True)
 thresholds_app = typer.Typer(help="KRI thresholds (one leader proposes, the other agrees).", no_args_is_help=True)
@@ -45,7 +44,7 @@ def show(as_json: Annotated[bool, AS_JSON] = False, token: str | None = TOKEN) -
     if as_json:
         _dump(selectors.scorecard_document(card))
         return
-    table = Table("metric", "kind", "value", "status", "behind it", title=f"Joint scorecard as of {card.as_of}")
+    table = new_table("metric", "kind", "value", "status", "behind it", title=f"Joint scorecard as of {card.as_of}")
     for m in card.metrics:
         limits = f" [{m.thresholds}{'' if m.thresholds_agreed else ', default'}]" if m.thresholds else ""
         table.add_row(f"{m.label} ({m.key})", m.kind.upper(), m.display, m.status or "-",
@@ -82,7 +81,7 @@ def partnership(
     if as_json:
         _dump(document)
         return
-    table = Table("figure", document["quarter"], title=f"Partnership review {document['quarter']} "
+    table = new_table("figure", document["quarter"], title=f"Partnership review {document['quarter']} "
                                                        f"({document['start']} to {document['end']}, "
                                                        f"as of {document['as_of']})")
     for row in document["figures"]:
@@ -146,7 +145,7 @@ def thresholds_show(as_json: Annotated[bool, AS_JSON] = False, token: str | None
                "pending": {"id": pending.pk, "thresholds": pending.thresholds, "by": pending.proposed_by.username}
                if pending else None})
         return
-    table = Table("KRI", "thresholds", "set by", title="KRI thresholds in force")
+    table = new_table("KRI", "thresholds", "set by", title="KRI thresholds in force")
     for row in rows:
         table.add_row(f"{row['label']} ({row['key']})", row["in_words"], "agreed" if row["agreed"] else "default")
     out.print(table)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+from accord.cli.context import acting_user, django_ready, fail, new_table, out, user_errors
 
 app = typer.Typer(help="Business services, teams, people and assets.", no_args_is_help=True)
 
@@ -43,7 +42,7 @@ def list_assets(
     with user_errors():
         assets = assets_visible_to(acting_user(token), AssetFilter(q=q, environment=environment))
         total, rows = assets.count(), list(assets[:limit])
-    table = Table("hostname", "ip", "environment", "service", "team", "exposed")
+    table = new_table("hostname", "ip", "environment", "service", "team", "exposed")
     for a in rows:
         table.add_row(a.hostname, a.ip_address or "", a.environment, str(a.business_service or ""),
                       str(a.team or ""), "yes" if a.internet_exposed else "")
@@ -59,7 +58,7 @@ def list_services(token: str | None = typer.Option(None, "--token")) -> None:
 
     with user_errors():
         services = list(services_visible_to(acting_user(token)))
-    table = Table("service", "tier", "mission impact", "downtime / hour", "assets")
+    table = new_table("service", "tier", "mission impact", "downtime / hour", "assets")
     for s in services:
         table.add_row(s.name, str(s.criticality_tier), s.mission_impact, f"{s.downtime_cost_per_hour:,.0f}",
                       str(s.asset_count))  # type: ignore[attr-defined]

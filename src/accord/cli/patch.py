@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from accord.cli.context import new_table
 from accord.core import money
 
 if TYPE_CHECKING:  # the engine (numpy, HiGHS) and Django are imported by the commands that use them: `--help` stays fast
@@ -41,7 +41,7 @@ def _print_tables(instance: Instance, report: PlanReport) -> None:
 
     plan = report.plan
     budget = "" if report.budget is None else f" (disruption budget {cash(report.budget)})"
-    summary = Table(title=f"Patch plan{budget}: expected loss over {instance.horizon_days:g} days against downtime")
+    summary = new_table(title=f"Patch plan{budget}: expected loss over {instance.horizon_days:g} days against downtime")
     for column in ("", "expected loss", "downtime cost", "SLA breaches"):
         summary.add_column(column, justify="right" if column else "left")
     chosen = report.points[report.chosen]
@@ -54,7 +54,7 @@ def _print_tables(instance: Instance, report: PlanReport) -> None:
         console.print(f"note: {note}")
 
     per_window = Counter(w for w in plan.assignment.values() if w is not None)
-    windows = Table(title="Windows")
+    windows = new_table(title="Windows")
     for column in ("window", "start", "jobs", "capacity"):
         windows.add_column(column)
     for window in sorted(instance.windows, key=lambda w: (w.start, w.id)):
@@ -66,7 +66,7 @@ def _print_tables(instance: Instance, report: PlanReport) -> None:
     console.print(f"{deferred} job(s) deferred past the horizon")
 
     if report.frontier_asked:
-        frontier = Table(title="Trade-off frontier (R: recommended, *: chosen)")
+        frontier = new_table(title="Trade-off frontier (R: recommended, *: chosen)")
         for column in ("point", "downtime cost", "expected loss", "downtime + loss", "SLA breaches", "gap"):
             frontier.add_column(column, justify="left" if column == "point" else "right")
         for k, point in enumerate(report.points):
@@ -77,7 +77,7 @@ def _print_tables(instance: Instance, report: PlanReport) -> None:
         console.print(frontier)
         console.print(RECOMMENDATION)
     if report.emergencies:
-        emergencies = Table(title="Proposed emergency changes (need explicit approval)")
+        emergencies = new_table(title="Proposed emergency changes (need explicit approval)")
         for column in ("job", "asset", "change by", "downtime cost", "expected loss avoided", "why"):
             emergencies.add_column(column)
         for change in report.emergencies:
@@ -158,7 +158,7 @@ def _print_plan(actor: Actor, plan: Any) -> None:
                   f"{' (' + plan.status_reason + ')' if plan.status_reason else ''}; "
                   f"{plan.starts_at:%Y-%m-%d %H:%M} + {plan.horizon_days} days; inputs {plan.inputs_hash[:16]}; "
                   f"{plan.duration_seconds:.1f} s of a {plan.time_limit:g} s time limit")
-    table = Table(title="Trade-off: expected loss against downtime (R: recommended, *: shown)")
+    table = new_table(title="Trade-off: expected loss against downtime (R: recommended, *: shown)")
     for column in ("point", "downtime cost", "expected loss", "downtime + loss", "SLA breaches"):
         table.add_column(column, justify="left" if column == "point" else "right")
     table.add_row("greedy", cash(greedy["disruption_cost"]), cash(greedy["exposure"]), "", str(greedy["sla_breaches"]))
@@ -172,7 +172,7 @@ def _print_plan(actor: Actor, plan: Any) -> None:
     if plan.result.get("breach_penalty") is not None:
         console.print(f"each SLA breach counts {cash(plan.result['breach_penalty'])} in the optimiser's objective "
                       "(a priority, not a loss)")
-    calendar = Table(title="Windows used")
+    calendar = new_table(title="Windows used")
     for column in ("window", "start", "changes", "reboots", "downtime cost"):
         calendar.add_column(column)
     for row in selectors.calendar(actor, plan, only_used=True):
@@ -258,7 +258,7 @@ def list_command(token: str | None = TOKEN) -> None:
 
     with user_errors():
         plans = list(selectors.plans_visible_to(acting_user(token))[:50])
-    table = Table("plan", "status", "starts", "horizon", "budget", "created by", "created")
+    table = new_table("plan", "status", "starts", "horizon", "budget", "created by", "created")
     for p in plans:
         table.add_row(str(p.pk), p.status, f"{p.starts_at:%Y-%m-%d}", f"{p.horizon_days} d",
                       "-" if p.disruption_budget is None else f"{p.disruption_budget:,.0f}", str(p.created_by),
@@ -376,7 +376,7 @@ def forecast_command(
     if as_json:
         typer.echo(json.dumps([ForecastOut.model_validate(r).model_dump(mode="json") for r in rows], indent=2))
         return
-    table = Table("finding", "asset", "due", "planned", "why")
+    table = new_table("finding", "asset", "due", "planned", "why")
     for r in rows:
         table.add_row(f"{r.finding_id} {r.title[:50]}", r.hostname, f"{r.due_date:%Y-%m-%d}", r.planned, r.reason)
     out.print(table)
@@ -433,7 +433,7 @@ def emergencies_command(
             out.print(f"{count} emergency change(s) of plan #{plan.pk} ({by} {key!r}) {decide}d")
             return
         groups = selectors.emergency_groups(actor, plan, by)
-    table = Table(by, "undecided / all", "assets", "downtime cost", "expected loss avoided",
+    table = new_table(by, "undecided / all", "assets", "downtime cost", "expected loss avoided",
                   title=f"Emergency changes of plan #{plan.pk} by {by}")
     for g in groups:
         table.add_row(g.key or "(none)", f"{g.undecided} / {len(g.changes)}", str(g.assets),
@@ -473,7 +473,7 @@ def job_command(
         return
     out.print(f"loss if compromised {money.full(derivation['loss_if_exploited'], plan.currency)} "
               f"({derivation['loss_source']})")
-    table = Table("finding", "30-day probability", "source", "daily hazard", "reach", "daily probability",
+    table = new_table("finding", "30-day probability", "source", "daily hazard", "reach", "daily probability",
                   "loss a day")
     for f in derivation["findings"]:
         table.add_row(f["id"], f"{f['p30']:.4f}", f["p30_source"], f"{f['hazard']:.6f}", f"{f['reach']:g}",
@@ -491,7 +491,7 @@ def windows_list(token: str | None = TOKEN) -> None:
 
     with user_errors():
         windows = list(selectors.windows_visible_to(acting_user(token)))
-    table = Table("id", "window", "serves", "first start", "minutes", "capacity", "recurrence")
+    table = new_table("id", "window", "serves", "first start", "minutes", "capacity", "recurrence")
     for w in windows:
         table.add_row(str(w.pk), w.name, w.target, w.start.isoformat(), str(w.duration_minutes),
                       "-" if w.max_changes is None else str(w.max_changes), w.rrule or "one-off")
@@ -540,7 +540,7 @@ def freezes_list(token: str | None = TOKEN) -> None:
 
     with user_errors():
         freezes = list(selectors.freezes_visible_to(acting_user(token)))
-    table = Table("id", "reason", "from", "until")
+    table = new_table("id", "reason", "from", "until")
     for f in freezes:
         table.add_row(str(f.pk), f.reason, f.start.isoformat(), f.end.isoformat())
     out.print(table)
@@ -592,7 +592,7 @@ def assumptions_show(token: str | None = TOKEN) -> None:
     for title, row in (("In force", state.in_force), ("Awaiting confirmation", state.pending)):
         if row is None:
             continue
-        table = Table("assumption", "value", title=f"{title} (set #{row.pk or 'defaults'})")
+        table = new_table("assumption", "value", title=f"{title} (set #{row.pk or 'defaults'})")
         for name, value in _assumption_rows(row, currency):
             table.add_row(name, value)
         out.print(table)

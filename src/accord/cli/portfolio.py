@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from accord.cli.context import new_table
 from accord.core import money
 
 if TYPE_CHECKING:  # the engine (numpy, HiGHS) and Django are imported by the commands that use them: `--help` stays fast
@@ -128,7 +128,7 @@ def _print_tables(console: Console, instance: Instance, selection: Selection, cu
     from accord.engine.portfolio.residual import marginal_contributions, standalone_reduction
 
     years = instance.horizon_years
-    chosen = Table(title=f"Selected initiatives (budget {selection.budget:,.0f} over {years} years)")
+    chosen = new_table(title=f"Selected initiatives (budget {selection.budget:,.0f} over {years} years)")
     for column in ("initiative", "cost over horizon", "delta ALE alone", "delta ALE in the set"):
         chosen.add_column(column, justify="left" if column == "initiative" else "right")
     for contribution in marginal_contributions(instance, selection.selected):
@@ -148,7 +148,7 @@ def _print_tables(console: Console, instance: Instance, selection: Selection, cu
     )
     if curve is None:
         return
-    table = Table(title="Frontier: residual loss against spend")
+    table = new_table(title="Frontier: residual loss against spend")
     for column in (
         "budget",
         "spend",
@@ -228,7 +228,7 @@ def list_initiatives(
         } for v in views], indent=2) + "\n")
         return
     cur = _organisation_currency()
-    table = Table("slug", "title", "status", "one-off", "a year", "ΔALE a year", "ROSI",
+    table = new_table("slug", "title", "status", "one-off", "a year", "ΔALE a year", "ROSI",
                   title=f"Initiatives (amounts in {cur})")
     for v in views:
         it, est = v.initiative, v.estimate
@@ -301,7 +301,7 @@ def estimate(
         } for e in done], indent=2) + "\n")
         return
     cur = _organisation_currency()
-    table = Table("initiative", "ΔALE a year", "90% range", "ROSI", "ROSI range", "NPV", "payback",
+    table = new_table("initiative", "ΔALE a year", "90% range", "ROSI", "ROSI range", "NPV", "payback",
                   title=f"Estimates (amounts in {cur})")
     for e in done:
         table.add_row(e.initiative.slug, f"{e.delta_ale:,.0f}", f"{e.delta_ale_low:,.0f} to {e.delta_ale_high:,.0f}",
@@ -346,7 +346,7 @@ def select(
         sys.stdout.write(json.dumps(doc, indent=2) + "\n")
         return
     cur = _organisation_currency()
-    table = Table(title=f"Best set for {money.full(selection.budget, cur)} over {chosen.horizon_years} years "
+    table = new_table(title=f"Best set for {money.full(selection.budget, cur)} over {chosen.horizon_years} years "
                         f"({chosen.name})")
     for column in ("initiative", f"cost over horizon ({cur})", "ΔALE alone a year", "ΔALE in the set a year"):
         table.add_column(column, justify="left" if column == "initiative" else "right")

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from accord.cli.context import acting_user, django_ready, fail, out, user_errors
+from accord.cli.context import acting_user, django_ready, fail, new_table, out, user_errors
 
 app = typer.Typer(help="Packs: the board pack.", no_args_is_help=True)
 
@@ -108,7 +107,7 @@ def list_packs(
     if as_json:
         typer.echo(json.dumps([_summary(p, None) for p in packs], default=str, indent=2))
         return
-    table = Table("id", "quarter", "status", "asked by", "as of", "pages", "sha256")
+    table = new_table("id", "quarter", "status", "asked by", "as of", "pages", "sha256")
     for p in packs:
         table.add_row(str(p.pk), p.period, p.status, p.requested_by.username, str(p.as_of or "-"),
                       str(p.pages or "-"), p.sha256[:16])

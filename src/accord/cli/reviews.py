@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from accord.cli.context import acting_user, django_ready, err, fail, out, user_errors
+from accord.cli.context import acting_user, django_ready, err, fail, new_table, out, user_errors
 
 app = typer.Typer(help="Security reviews of IT projects: roadmap, reviews on SLA clocks, pipeline gate.",
                   no_args_is_help=True)
@@ -51,8 +50,8 @@ def _clock_text(clock: Any) -> str:
     return f"due {due}, {clock.remaining_hours:.1f} business h left"
 
 
-def _review_table(rows: list[Any], title: str) -> Table:
-    table = Table("id", "project", "tier", "state", "clock", "next", title=title)
+def _review_table(rows: list[Any], title: str) -> Any:
+    table = new_table("id", "project", "tier", "state", "clock", "next", title=title)
     for row in rows:
         r = row.review
         style = "red" if row.clock.breached else ""
@@ -84,7 +83,7 @@ def projects(
                 "third_parties": p.third_parties,
                 "tier": suggested_tier(p.data_classification, p.exposure, p.third_parties).tier} for p in rows])
         return
-    table = Table("slug", "name", "owner", "status", "go-live", "data", "exposure", "3rd parties", "tier")
+    table = new_table("slug", "name", "owner", "status", "go-live", "data", "exposure", "3rd parties", "tier")
     for p in rows:
         table.add_row(p.slug, p.name, p.owner.name, p.status, str(p.go_live or ""), p.data_classification, p.exposure,
                       p.third_party_names or ("yes" if p.third_parties else ""),
@@ -204,13 +203,13 @@ def show(review_id: int, as_json: Annotated[bool, AS_JSON] = False, token: str |
     out.print(f"[bold]Review #{review.pk}[/] of {review.project} ({review.project.slug}): {review.get_state_display()}")
     out.print(f"tier: {review.get_tier_display()} (table: {review.suggested_tier}){': ' + review.tier_reason if review.tier_reason else ''}")
     out.print(f"clock: {_clock_text(row.clock)}")
-    steps = Table("at", "step", "by", "note", title="Timeline")
+    steps = new_table("at", "step", "by", "note", title="Timeline")
     for t in timeline:
         steps.add_row(t.at.strftime("%Y-%m-%d %H:%M"), f"{t.from_state or 'new'} → {t.to_state}", t.actor.username,
                       t.note)
     out.print(steps)
     if conditions:
-        table = Table("id", "condition", "owner", "due", "status", title="Conditions")
+        table = new_table("id", "condition", "owner", "due", "status", title="Conditions")
         for c in conditions:
             table.add_row(str(c.pk), c.text, c.owner.name, c.due_on.isoformat(), c.status)
         out.print(table)
@@ -365,7 +364,7 @@ def metrics(
                "tiers": [{**{k: v for k, v in t.__dict__.items() if k != "hours"}, "attainment": t.attainment,
                           "median_hours": t.median_hours} for t in m.tiers]})
         return
-    table = Table("tier", "SLA", "decided", "within SLA", "open", "open past due", "attainment", "median to decision",
+    table = new_table("tier", "SLA", "decided", "within SLA", "open", "open past due", "attainment", "median to decision",
                   title="SLA attainment per tier")
     for t in m.tiers:
         table.add_row(t.label, f"{t.sla_days.normalize():f} business days", str(t.decided), str(t.met), str(t.open),
@@ -391,7 +390,7 @@ def escalations(as_json: Annotated[bool, AS_JSON] = False, token: str | None = T
         _dump([{"kind": e.kind, "review_id": e.review.pk, "project": e.project.slug, "reason": e.reason,
                 "since": e.since, "url": e.url} for e in found])
         return
-    table = Table("kind", "review", "project", "reason", title="Escalations to the steering committee")
+    table = new_table("kind", "review", "project", "reason", title="Escalations to the steering committee")
     for e in found:
         table.add_row(e.kind, f"#{e.review.pk}", e.project.name, e.reason)
     out.print(table)
@@ -413,7 +412,7 @@ def sla_show(as_json: Annotated[bool, AS_JSON] = False, token: str | None = TOKE
                "pending": {"id": state.pending.pk, "days": state.pending.days(), "by": str(state.pending.proposed_by)}
                if state.pending else None})
         return
-    table = Table("tier", "business days", "business hours", title="Review SLA in force")
+    table = new_table("tier", "business days", "business hours", title="Review SLA in force")
     for tier, days in state.days.items():
         table.add_row(tier, f"{days.normalize():f}", f"{state.hours[tier]:g}")
     out.print(table)

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from accord.cli.context import new_table
 from accord.core import money
 
 if TYPE_CHECKING:  # the engine (numpy, scipy) is imported by the commands that run it: `--help` stays fast
@@ -70,7 +70,7 @@ def _row(label: str, stats: SeriesStats) -> list[str]:
 
 def _print_tables(result: SimulationResult, console: Console) -> None:
     c = result.currency
-    table = Table(
+    table = new_table(
         title=f"Annual loss in {c} ({result.model} model, {result.years:,} years, seed {result.seed})",
         caption=f"engine {result.engine_version}, inputs {result.input_hash[:12]}",
     )
@@ -99,7 +99,7 @@ def _print_tables(result: SimulationResult, console: Console) -> None:
 
     effects = [(s.id, e) for s in result.scenarios for e in s.controls]
     if effects:
-        controls = Table(title="Controls (common random numbers)")
+        controls = new_table(title="Controls (common random numbers)")
         for header in ("scenario", "control", "factor", "ΔALE", "90% interval", "annual cost", "ROSI"):
             controls.add_column(
                 header, justify="left" if header in ("scenario", "control", "factor") else "right"
@@ -118,7 +118,7 @@ def _print_tables(result: SimulationResult, console: Console) -> None:
         console.print(controls)
 
     if result.appetite:
-        appetite = Table(title="Portfolio against appetite")
+        appetite = new_table(title="Portfolio against appetite")
         for header in ("loss", "tolerated P(exceed)", "simulated P(exceed)", "within"):
             appetite.add_column(header, justify="right")
         for check in result.appetite:
@@ -136,7 +136,7 @@ def _print_tables(result: SimulationResult, console: Console) -> None:
 def _print_correlation(result: SimulationResult, console: Console) -> None:
     check = result.correlation
     assert check is not None  # noqa: S101 - the caller checks
-    table = Table(title="Rank correlation of annual losses (Spearman): stated and shown by the simulated years")
+    table = new_table(title="Rank correlation of annual losses (Spearman): stated and shown by the simulated years")
     for header in ("scenarios", "stated", "shown"):
         table.add_column(header, justify="left" if header == "scenarios" else "right")
     for i, first in enumerate(check.ids):
@@ -218,7 +218,7 @@ def list_scenarios(
                     "out_of_date": figures.out_of_date},
             }}))
         return
-    table = Table(title=f"Risk register ({currency} a year)")
+    table = new_table(title=f"Risk register ({currency} a year)")
     for header in ("id", "name", "mean", "p5", "p95", "treatment", "status"):
         table.add_column(header, justify="right" if header in ("mean", "p5", "p95") else "left")
     for s in rows:

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
+
+from accord.cli.context import new_table
 
 if TYPE_CHECKING:
     from accord.core.permissions import Actor
@@ -64,7 +65,7 @@ def members_command(as_json: bool = JSON, token: str | None = TOKEN) -> None:
         _dump([{"id": m.pk, "username": m.user.username, "name": str(m.user), "seat": m.seat,
                 "business_service": m.business_service.name if m.business_service is not None else None} for m in rows])
         return
-    table = Table("id", "member", "seat", "business unit")
+    table = new_table("id", "member", "seat", "business unit")
     for m in rows:
         table.add_row(str(m.pk), str(m.user), m.get_seat_display(), m.business_service.name if m.business_service is not None
                       else "-")
@@ -88,7 +89,7 @@ def meetings_command(as_json: bool = JSON, token: str | None = TOKEN) -> None:
         _dump([{"id": m.pk, "title": m.title, "starts_at": m.starts_at, "status": m.status, "open_items": n,
                 "attendees": sorted(u.username for u in m.attendees.all())} for m, n in rows])
         return
-    table = Table("id", "meeting", "starts at", "status", "open items")
+    table = new_table("id", "meeting", "starts at", "status", "open items")
     for m, n in rows:
         table.add_row(str(m.pk), m.title, f"{m.starts_at:%Y-%m-%d %H:%M %Z}", m.status, str(n))
     out.print(table)
@@ -136,7 +137,7 @@ def agenda_command(
     out.print(f"[bold]{meeting.title}[/] {meeting.starts_at:%Y-%m-%d %H:%M %Z}: {document['item_count']} open items, "
               f"as of {document['as_of']}", highlight=False)
     for section in document["sections"]:
-        table = Table("item", "title", "figures", title=section["label"], show_lines=True)
+        table = new_table("item", "title", "figures", title=section["label"], show_lines=True)
         for item in section["items"]:
             table.add_row(str(item["id"]), item["title"], _figures(item))
         out.print(table)
@@ -220,7 +221,7 @@ def actions_command(
         _dump([{"id": a.pk, "title": a.title, "owner": a.owner.username, "due_on": a.due_on, "status": a.status,
                 "overdue": selectors.is_overdue(a, today), "decision_id": a.decision_id} for a in rows])
         return
-    table = Table("id", "action", "owner", "due", "status", title=f"as of {today}")
+    table = new_table("id", "action", "owner", "due", "status", title=f"as of {today}")
     for a in rows:
         late = " OVERDUE" if selectors.is_overdue(a, today) else ""
         table.add_row(str(a.pk), a.title, str(a.owner), f"{a.due_on}{late}", a.status)

@@ -8,9 +8,8 @@ import secrets
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from accord.cli.context import acting_user, django_ready, fail, out, token_file, user_errors
+from accord.cli.context import acting_user, django_ready, fail, new_table, out, token_file, user_errors
 
 user_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 token_app = typer.Typer(help="Personal API tokens (for the API and this command line).", no_args_is_help=True)
@@ -69,7 +68,7 @@ def list_users(token: str | None = TokenOption) -> None:
 
     with user_errors():
         users = list(selectors.users_visible_to(acting_user(token)))
-    table = Table("username", "name", "email", "roles", "active")
+    table = new_table("username", "name", "email", "roles", "active")
     for u in users:
         table.add_row(u.username, u.display_name, u.email, ", ".join(sorted(r.role for r in u.roles.all())),
                       "yes" if u.is_active else "[red]no[/]")
@@ -112,7 +111,7 @@ def list_tokens(token: str | None = TokenOption) -> None:
     django_ready()
     from accord.accounts import selectors
 
-    table = Table("id", "name", "prefix", "created", "expires", "last used", "revoked")
+    table = new_table("id", "name", "prefix", "created", "expires", "last used", "revoked")
     for t in selectors.tokens_of(acting_user(token)):
         table.add_row(str(t.pk), t.name, t.prefix + "…", f"{t.created_at:%Y-%m-%d}",
                       f"{t.expires_at:%Y-%m-%d}" if t.expires_at else "never",

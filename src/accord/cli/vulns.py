@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+
+from accord.cli.context import new_table
 
 if TYPE_CHECKING:  # the engine is imported by the commands that run it: `--help` stays fast
     from accord.engine.vulns.errors import InputFileError, InvalidInput
@@ -81,7 +82,7 @@ def cvss(
     if as_json:
         _emit(document)
         return
-    table = Table(show_header=False)
+    table = new_table(show_header=False)
     table.add_column(no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in document.items():
@@ -192,7 +193,7 @@ def parse(
             }
         )
         return
-    table = Table()
+    table = new_table()
     table.add_column("severity")
     table.add_column("findings", justify="right")
     for severity, count in counts.items():
@@ -291,7 +292,7 @@ def import_file(
                "sha256": run.sha256, "seconds": run.duration_seconds,
                "findings": run.findings_read - run.duplicates, **counts, "summary": run.summary})
         return
-    table = Table("outcome", "findings")
+    table = new_table("outcome", "findings")
     for name, value in counts.items():
         table.add_row(name.replace("_", " "), f"{value:,}")
     console = Console()
@@ -394,7 +395,7 @@ def _print_findings(found: Any, as_json: bool) -> None:
              "decision": f.decision, "kev": f.kev, "epss": f.epss, "due_date": f.due_date.isoformat(),
              "due_rule": f.due_rule, "sla_status": status, "state": f.state} for f, status, _ in found.rows]})
         return
-    table = Table("id", "asset", "service", "team", "title", "decision", "KEV", "EPSS", "due", "SLA")
+    table = new_table("id", "asset", "service", "team", "title", "decision", "KEV", "EPSS", "due", "SLA")
     for f, _, label in found.rows:
         table.add_row(str(f.pk), f.asset.hostname + (" (review exposure)" if f.asset_exposure_review else ""),
                       f.service_name or "", f.team_name or "", f.title[:60], f.decision, "yes" if f.kev else "",
@@ -416,7 +417,7 @@ def _print_groups(groups: Any, as_json: bool) -> None:
              "counts": {**g.counts.as_dict(), "earliest_due": g.counts.earliest_due.isoformat()
                         if g.counts.earliest_due else None}} for g in groups.rows]})
         return
-    table = Table(groups.by, "key", "findings", "open", "KEV", "past due", "act", "attend", "track*", "track")
+    table = new_table(groups.by, "key", "findings", "open", "KEV", "past due", "act", "attend", "track*", "track")
     for g in groups.rows:
         c = g.counts
         table.add_row(g.label[:70], g.key, *(f"{n:,}" for n in (c.findings, c.open, c.kev, c.past_due, c.act,
@@ -512,7 +513,7 @@ def sla_report(
                                    "fixed_in_time": r.fixed_in_time, "fixed_late": r.fixed_late,
                                    "within_sla_percent": r.within_sla} for r in rows]})
         return
-    table = Table(by, "open", "on track", "due soon", "breached", "within SLA", "fixed in time", "fixed late")
+    table = new_table(by, "open", "on track", "due soon", "breached", "within SLA", "fixed in time", "fixed late")
     for r in rows:
         table.add_row(r.name, str(r.open), str(r.on_track), str(r.due_soon), str(r.breached),
                       f"{r.within_sla:.1f} %" if r.within_sla is not None else "—", str(r.fixed_in_time),

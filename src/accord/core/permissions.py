@@ -30,7 +30,7 @@ class Role(models.TextChoices):
 
 AREAS = (
     "org", "risk", "vuln", "patch", "portfolio", "review", "incident", "steering",
-    "scorecard", "vendor", "report",
+    "scorecard", "vendor", "report", "culture", "leadership",
 )
 READ_EVERYTHING = frozenset(f"{area}.read" for area in AREAS)
 
@@ -60,6 +60,12 @@ CAPABILITY_HELP: dict[str, str] = {
     "scorecard.write": "edit metrics and profiles",
     "vendor.write": "edit vendors and assessments",
     "report.generate": "generate the board pack",
+    "leadership.write": "edit the technology radar and propose stances (the other leader agrees)",
+    "leadership.team": "see everyone's skills plan and the team's gaps; add people, set targets, pair mentors",
+    "leadership.timelog": "keep your own weekly time log and share it",
+    "culture.write": "run the champions programme and awareness campaigns, import phishing results",
+    "stakeholder.write": "edit the stakeholder map and log contacts with any stakeholder",
+    "stakeholder.notes": "read the sensitive notes on every stakeholder",
 }
 
 _LEADERSHIP_WRITES = frozenset({
@@ -67,6 +73,8 @@ _LEADERSHIP_WRITES = frozenset({
     "risk.write", "risk.accept", "sla.policy",
     "patch.write", "patch.sign", "portfolio.write", "portfolio.decide",
     "steering.write", "steering.decide", "scorecard.write", "vendor.write", "report.generate",
+    "leadership.write", "leadership.team", "leadership.timelog",
+    "culture.write", "stakeholder.write", "stakeholder.notes",
 })
 
 ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
@@ -76,10 +84,11 @@ ROLE_CAPABILITIES: dict[Role, frozenset[str]] = {
     Role.CIO: READ_EVERYTHING | _LEADERSHIP_WRITES | {"review.request"},
     Role.SECURITY_ANALYST: READ_EVERYTHING - {"report.read"} | {
         "risk.write", "vuln.import", "vuln.triage", "vuln.feeds", "review.write", "incident.write",
+        "culture.write",
     },
     Role.IT_OPERATIONS: frozenset({
         "org.read", "org.write", "org.import", "vuln.read", "patch.read", "patch.write",
-        "incident.read", "review.read",
+        "incident.read", "review.read", "leadership.read",
     }),
     Role.PROJECT_OWNER: frozenset({"org.read", "risk.read", "review.read", "review.request"}),
     Role.STEERING_MEMBER: READ_EVERYTHING | {"risk.accept", "steering.decide"},

@@ -98,6 +98,7 @@ class Desk:
     decisions: list[Line] = field(default_factory=list)
     reviews: list[Line] = field(default_factory=list)  # reviews to act on, or the owner's, with their clocks
     regulatory: list[Line] = field(default_factory=list)  # open incidents' regulatory deadlines, soonest first
+    contacts: list[Line] = field(default_factory=list)  # the viewer's stakeholders overdue for a contact
     overview: Any = None  # the organisation's inventory, for oversight and readers
     as_of: datetime | None = None  # set when finding counts are from before the latest write
 
@@ -145,6 +146,8 @@ def desk_for(viewer: Actor) -> Desk:
         _review_lines(viewer, desk)
     if role in ("leadership", "analyst", "operations") and "incident.read" in caps:
         _regulatory_lines(viewer, desk)
+    if "culture.read" in caps:
+        _contact_lines(viewer, desk)
     if role in ("oversight", "reader") and "org.read" in caps:
         from accord.org.selectors import org_overview
 
@@ -347,6 +350,26 @@ def _regulatory_lines(viewer: Actor, desk: Desk) -> None:
         desk.tiles.append(Tile("regulatory deadlines running", str(len(clocks)), "/incidents/",
                                note=f"next: {soonest.clock.regime_name}, {soonest.left}",
                                tone="bad" if overdue else "warn"))
+
+
+def _contact_lines(viewer: Actor, desk: Desk) -> None:
+    """The stakeholders whose relationship is the viewer's and who are overdue for a contact."""
+    from accord.culture.selectors import overdue_contacts
+
+    rows = overdue_contacts(viewer)
+    desk.contacts = [Line(row.stakeholder.name, _overdue_words(row.days_overdue),
+                          f"/culture/stakeholders/{row.stakeholder.pk}/",
+                          note=f"due {row.due_on.isoformat()}" if row.due_on else "never contacted")
+                     for row in rows[:8]]
+    if rows:
+        desk.tiles.append(Tile("stakeholder contacts overdue", str(len(rows)), "/culture/stakeholders/?overdue=yes",
+                               note=f"longest: {rows[0].stakeholder.name}", tone="warn"))
+
+
+def _overdue_words(days: int | None) -> str:
+    if days is None:
+        return "no contact yet"
+    return f"{days} day{'s' if days != 1 else ''} overdue"
 
 
 def _recent_decisions(viewer: Actor, desk: Desk) -> None:

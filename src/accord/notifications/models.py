@@ -28,6 +28,7 @@ class Event(models.TextChoices):
     STEERING_AGENDA = "steering.agenda", "A steering meeting's agenda is ready"
     STEERING_ACTION = "steering.action", "A steering follow-up action of mine is due or overdue"
     KRI_RED = "kri.red", "A key risk indicator turned red"
+    VENDOR_REVIEW_DUE = "vendor.review_due", "A vendor I own is due for its review (or overdue)"
 
 
 class Channel(models.TextChoices):
