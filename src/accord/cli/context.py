@@ -92,5 +92,6 @@ def user_errors() -> Iterator[None]:
 
 def new_table(*headers: Any, **options: Any) -> Any:
     """A rich Table; rich.table is imported on first use, so `accord --help` does not pay for it."""
+    from rich.table import Table
 
-    return new_table(*headers, **options)
+    return Table(*headers, **options)

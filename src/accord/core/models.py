@@ -16,6 +16,28 @@ class TimestampedModel(models.Model):
         abstract = True
 
 
+class OwnedAction(models.Model):
+    """Something a person must do by a day, closed with who, when and a note: a review's condition, a
+    vendor assessment's finding. Each kind adds its own status choices."""
+
+    text = models.TextField()
+    owner = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionError("audit rows are append-only")

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from accord.core.models import AppendOnlyQuerySet, TimestampedModel
+from accord.core.models import AppendOnlyQuerySet, OwnedAction, TimestampedModel
 
 
 class DataClassification(models.TextChoices):
@@ -188,26 +188,11 @@ class ConditionStatus(models.TextChoices):
     WAIVED = "waived", "Waived"
 
 
-class Condition(models.Model):
+class Condition(OwnedAction):
     """Something the project must do for its approval to stand, with an owner and a due day."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="conditions")
-    text = models.TextField()
-    owner = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField()
     status = models.CharField(max_length=8, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    close_note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["due_on", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
 
 class GateResult(models.TextChoices):

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from accord.core.models import TimestampedModel
+from accord.core.models import OwnedAction, TimestampedModel
 
 
 class DataSensitivity(models.TextChoices):
@@ -112,26 +112,11 @@ class FindingStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted as is"
 
 
-class VendorFinding(models.Model):
+class VendorFinding(OwnedAction):
     """Something an assessment found that the vendor (or we) must fix, with an owner and a due day."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="findings")
-    text = models.TextField()
-    owner = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
-    due_on = models.DateField()
     status = models.CharField(max_length=8, choices=FindingStatus.choices, default=FindingStatus.OPEN)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    close_note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["due_on", "id"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
 
 
 class VendorRiskLink(models.Model):
