@@ -141,21 +141,6 @@ def test_acceptances_come_from_their_contract(people, meeting, monkeypatch):
     assert item.figure_pairs == [("Residual expected loss", "EUR 310,000 a year"), ("Expires on", due.isoformat())]
 
 
-def test_a_source_that_cannot_answer_leaves_its_items_alone(people, meeting, monkeypatch):
-    monkeypatch.setattr(acceptance_selectors, "for_committee", lambda today: [CommitteeItem(
-        kind="approve", title="Accept X", reason="r", url="/x/", subject_type="acceptances.riskacceptance",
-        subject_id="1")])
-    build(people, meeting)
-
-    def unavailable(today):
-        raise NotImplementedError
-
-    monkeypatch.setattr(acceptance_selectors, "for_committee", unavailable)
-    report = build(people, meeting)
-    assert report.unavailable == {Source.ACCEPTANCES: "risk acceptances are not available yet"}
-    assert [i.status for i in items(meeting, Source.ACCEPTANCES)] == [ItemStatus.OPEN]
-
-
 def test_rebuilding_adds_no_duplicates_and_refreshes_figures(people, meeting, rejected_review, major_incident):
     first = build(people, meeting)
     assert first.added == 2

@@ -1,9 +1,7 @@
 """What needs a joint decision, read from each owning app's selectors: one small function per source.
 
 Each function returns `Candidate`s: a matter with a stable key in its source, the reason it needs the
-committee and its figures (label, figure with its unit), read as of `today`. A source whose app
-cannot answer yet (its contract still unimplemented) raises `SourceUnavailable`; the build then
-leaves that source's items as they are instead of marking them resolved.
+committee and its figures (label, figure with its unit), read as of `today`.
 
 Rules per source (docs/steering.md says the same for people):
 
@@ -32,10 +30,6 @@ from django.utils import timezone
 from accord.core import money
 from accord.core.permissions import Actor
 from accord.steering.models import CommitteeSettings, Source
-
-
-class SourceUnavailable(Exception):
-    """The owning app cannot say what needs the committee (yet)."""
 
 
 @dataclass(frozen=True)
@@ -74,12 +68,8 @@ ACCEPTANCE_VERBS = {"approve": "Approve", "recertify": "Re-certify", "renew": "R
 def from_acceptances(viewer: Actor, today: date) -> list[Candidate]:
     from accord.acceptances import selectors as acceptances
 
-    try:
-        items = acceptances.for_committee(today)
-    except NotImplementedError:
-        raise SourceUnavailable("risk acceptances are not available yet") from None
     found = []
-    for item in items:
+    for item in acceptances.for_committee(today):
         figures = list(item.figures.items())
         if item.due is not None and not any(label.lower() == "expires on" for label, _ in figures):
             figures.append(("Expires on", item.due.isoformat()))

@@ -19,7 +19,7 @@ def partnership_table(document: dict[str, Any]) -> dict[str, Any]:
     rows = [{"label": label,
              "values": [next((f["value"] for f in q["figures"] if f["label"] == label), "\u2013") for q in quarters]}
             for label in labels]
-    return {"available": document["partnership"]["available"], "quarters": [q["quarter"] for q in quarters],
+    return {"quarters": [q["quarter"] for q in quarters],
             "rows": rows}
 
 

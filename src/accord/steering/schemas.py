@@ -129,7 +129,6 @@ class BuildOut(Schema):
     resolved: int
     reopened: int
     by_source: dict[str, int]
-    unavailable: dict[str, str]
     items: list[ItemOut]
 
 
@@ -267,7 +266,6 @@ class QuarterOut(Schema):
 
 
 class PartnershipOut(Schema):
-    available: bool
     quarters: list[QuarterOut]
 
 

@@ -216,11 +216,8 @@ def _item_document(item: AgendaItem) -> dict[str, Any]:
 def _partnership(viewer: HasCapabilities) -> dict[str, Any]:
     from accord.metrics import selectors as metrics
 
-    try:
-        quarters = metrics.partnership_quarters(viewer, count=4)
-    except NotImplementedError:
-        return {"available": False, "quarters": []}
-    return {"available": True, "quarters": [
+    quarters = metrics.partnership_quarters(viewer, count=4)
+    return {"quarters": [
         {"quarter": q.quarter, "url": q.url, "figures": [{"label": label, "value": value} for label, value in q.figures]}
         for q in quarters]}
 

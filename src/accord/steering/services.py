@@ -18,7 +18,7 @@ from accord.core import audit, clock, crud
 from accord.core.errors import Problem, ValidationFailed
 from accord.core.permissions import Actor, require
 from accord.steering import selectors
-from accord.steering.agenda import BUILDERS, Candidate, SourceUnavailable
+from accord.steering.agenda import BUILDERS, Candidate
 from accord.steering.models import (
     AgendaItem,
     CommitteeSettings,
@@ -135,14 +135,10 @@ class BuildReport:
     resolved: int = 0
     reopened: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
-    unavailable: dict[str, str] = field(default_factory=dict)
 
     def summary(self) -> str:
-        text = (f"{self.added} added, {self.refreshed} refreshed, {self.resolved} resolved, "
+        return (f"{self.added} added, {self.refreshed} refreshed, {self.resolved} resolved, "
                 f"{self.reopened} reopened")
-        if self.unavailable:
-            text += "; not available: " + ", ".join(f"{s} ({why})" for s, why in self.unavailable.items())
-        return text
 
 
 def _require_scheduled(meeting: Meeting) -> None:
@@ -205,11 +201,7 @@ def build_agenda(*, actor: Actor, meeting: Meeting) -> BuildReport:
     today, report = clock.today(), BuildReport()
     items = {i.source_key: i for i in AgendaItem.objects.filter(meeting=meeting).exclude(source=Source.MANUAL)}
     for source, build in BUILDERS.items():
-        try:
-            candidates = build(actor, today)
-        except SourceUnavailable as exc:
-            report.unavailable[source] = str(exc)
-            continue
+        candidates = build(actor, today)
         report.by_source[source] = len(candidates)
         seen = set()
         for candidate in candidates:
@@ -222,7 +214,7 @@ def build_agenda(*, actor: Actor, meeting: Meeting) -> BuildReport:
     meeting.save(update_fields=["agenda_built_at", "updated_at"])
     audit.record(actor, "steering_meeting.agenda_built", meeting, after={
         "added": report.added, "refreshed": report.refreshed, "resolved": report.resolved,
-        "reopened": report.reopened, "by_source": report.by_source, "unavailable": report.unavailable})
+        "reopened": report.reopened, "by_source": report.by_source})
     return report
 
 
