@@ -141,3 +141,8 @@ def test_the_gate_from_the_command_line(db, frozen, people, portal, _no_saved_to
     refused = runner.invoke(app, ["reviews", "gate", "--project", "customer-portal-v2",
                                   str(FIXTURES / "clean.sarif"), "--token", itops])
     assert refused.exit_code == 3
+
+
+def test_a_project_key_of_digits_other_than_0_to_9_is_not_found_not_a_server_error(people, api_as):
+    # "²" is a digit to str.isdigit() but not a number to int(): schemathesis found the 500
+    assert api_as(people["auditor"]).get("/reviews/gate/runs?project=%C2%B2").status_code == 404

@@ -42,9 +42,9 @@ def acceptance_list(request: HttpRequest) -> HttpResponse:
     state = g.get("state", "active") if g.get("state", "active") in selectors.LIST_STATES else "active"
     finding = g.get("finding", "")
     filters = selectors.AcceptanceFilter(
-        state="all" if finding.isdigit() and "state" not in g else state,
+        state="all" if finding.isdecimal() and "state" not in g else state,
         kind=g.get("kind", "") if g.get("kind", "") in SubjectKind.values else "",
-        finding=int(finding) if finding.isdigit() else None, scenario=g.get("scenario", "")[:80])
+        finding=int(finding) if finding.isdecimal() else None, scenario=g.get("scenario", "")[:80])
     page, query = paginate(request, selectors.acceptances_visible_to(user, filters), per_page=50)
     limit = selectors.threshold()
     return render(request, "acceptances/list.html", {

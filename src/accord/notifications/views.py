@@ -21,7 +21,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdecimal()]
     count = services.mark_read(actor=viewer(request), notification_ids=ids or None)
     messages.success(request, f"{count} marked read.")
     return redirect(request.POST.get("next") or "notifications:inbox")

@@ -22,7 +22,7 @@ PANEL_ROWS = 20  # findings shown on an asset or service page, most urgent first
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdecimal() else None
 
 
 def _yes_no(value: str | None) -> bool | None:

@@ -144,7 +144,7 @@ def _on_plan(request: HttpRequest, pk: int, action: Callable[[Any, Any], str]) -
 @capability_required("patch.write")
 def choose(request: HttpRequest, pk: int) -> HttpResponse:
     raw = request.POST.get("point", "")
-    point = int(raw) if raw.isdigit() else -1
+    point = int(raw) if raw.isdecimal() else -1
 
     def act(user: Any, plan: Any) -> str:
         had = sum(1 for s in selectors.signatures_of(user, plan) if s.voided_at is None)
@@ -291,7 +291,7 @@ def assumptions(request: HttpRequest) -> HttpResponse:
 
 
 def _int(raw: Any) -> int:
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else 0
+    return int(raw) if isinstance(raw, str) and raw.isdecimal() else 0
 
 
 # Windows, freezes, clusters ----------------------------------------------------------------------

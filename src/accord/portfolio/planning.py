@@ -186,7 +186,7 @@ def _readable_path(path: str, entries: list[dict[str, Any]]) -> str:
     """'initiatives[3].mandatory' -> 'initiatives[edr].mandatory' (positions mean nothing to a user)."""
     if path.startswith("initiatives["):
         index, _, rest = path.removeprefix("initiatives[").partition("]")
-        if index.isdigit() and int(index) < len(entries):
+        if index.isdecimal() and int(index) < len(entries):
             return f"initiatives[{entries[int(index)]['id']}]{rest}"
     return path
 

@@ -152,7 +152,7 @@ def _accord_props(element: dict[str, Any]) -> dict[str, str]:
 def _score_value(text: str | None, where: str) -> int | None:
     if text is None:
         return None
-    if not text.isdigit() or not 0 <= int(text) <= 4:
+    if not text.isdecimal() or not 0 <= int(text) <= 4:
         raise ValidationFailed.field(where, f"{text!r} is not a score from 0 to 4")
     return int(text)
 

@@ -84,7 +84,7 @@ def assessments_by_ids(viewer: HasCapabilities, ids: str) -> list[Assessment]:
         return list(assessments(viewer, framework_key=CSF_KEY))
     wanted = []
     for part in text.split(","):
-        if not part.strip().isdigit() or len(part.strip()) > 18:
+        if not part.strip().isdecimal() or len(part.strip()) > 18:
             raise ValidationFailed.field("ids", f"{part.strip()!r} is not an assessment id")
         wanted.append(int(part))
     return [assessment_by_id(viewer, pk) for pk in dict.fromkeys(wanted)]

@@ -39,7 +39,7 @@ def _choices(request: HttpRequest, framework_key: str) -> tuple[Any, str]:
 def home(request: HttpRequest) -> HttpResponse:
     who = viewer(request)
     wanted = request.GET.get("assessment", "")
-    assessment = (selectors.assessment_by_id(who, int(wanted)) if wanted.isdigit()
+    assessment = (selectors.assessment_by_id(who, int(wanted)) if wanted.isdecimal()
                   else selectors.latest_assessment(who))
     context: dict[str, Any] = {"tab": "profile", "can_write": can(who, WRITE), "modes": MODES,
                                "assessments": selectors.assessments(who)[:50]}

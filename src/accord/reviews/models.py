@@ -304,14 +304,14 @@ class ReviewSettings(models.Model):
         return f"working calendar {self.country or 'weekends only'}"
 
     def weekdays(self) -> list[int]:
-        return sorted({int(d) for d in self.workdays.split(",") if d.strip().isdigit()})
+        return sorted({int(d) for d in self.workdays.split(",") if d.strip().isdecimal()})
 
     def clean(self) -> None:
         problems: dict[str, str] = {}
         self.country = self.country.strip().upper()
         self.subdivision = self.subdivision.strip().upper()
         days = [d.strip() for d in self.workdays.split(",") if d.strip()]
-        if not days or any(not d.isdigit() or int(d) > 6 for d in days):
+        if not days or any(not d.isdecimal() or int(d) > 6 for d in days):
             problems["workdays"] = "weekday numbers 0 (Monday) to 6 (Sunday), separated by commas"
         else:
             self.workdays = ",".join(str(d) for d in sorted({int(d) for d in days}))

@@ -79,7 +79,7 @@ def project_by_key(viewer: Actor, key: str | int) -> ItProject:
     """A project by id or slug."""
     qs = projects_visible_to(viewer)
     text = str(key).strip()
-    project = qs.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+    project = qs.filter(pk=int(text)).first() if text.isdecimal() and len(text) < 19 else None
     project = project or qs.filter(slug=text.lower()).first()
     if project is None:
         raise NotFound("IT project", key)

@@ -316,7 +316,7 @@ def condition_close(request: HttpRequest, pk: int) -> HttpResponse:
 # The SLA policy and the calendar --------------------------------------------------------------------------
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 19 else 0
+    return int(value) if value and value.isdecimal() and len(value) < 19 else 0
 
 
 @capability_required(READ)

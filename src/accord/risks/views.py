@@ -31,7 +31,7 @@ READ, WRITE = "risk.read", "risk.write"
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 18 else None
+    return int(value) if value and value.isdecimal() and len(value) < 18 else None
 
 
 def _range_bars(runs: list[SimulationRun | None], scale: list[float]) -> dict[int, dict[str, float]]:

@@ -24,7 +24,7 @@ from accord.vulns.models import DecisionChoice, SeverityChoice
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 19 else None
+    return int(value) if value and value.isdecimal() and len(value) < 19 else None
 
 
 def _float(value: str | None) -> float | None:

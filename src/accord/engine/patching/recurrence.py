@@ -62,7 +62,7 @@ def parse_simple(rule: str) -> tuple[str, int | None] | None:
     interval, count = parts.get("INTERVAL", "1"), parts.get("COUNT")
     repeat = {("DAILY", "1"): "daily", ("WEEKLY", "1"): "weekly", ("WEEKLY", "2"): "fortnightly",
               ("MONTHLY", "1"): "monthly"}.get((parts.get("FREQ", ""), interval))
-    if repeat is None or (count is not None and not count.isdigit()):
+    if repeat is None or (count is not None and not count.isdecimal()):
         return None
     return repeat, int(count) if count else None
 

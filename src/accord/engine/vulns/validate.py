@@ -127,6 +127,6 @@ class _Vectors:
 def _refusal(source: str, origin: str, message: str) -> ScanFileError:
     """The error for a finding from `origin` ("line 12" for text formats, else an element path)."""
     kind, _, number = origin.partition(" ")
-    if kind == "line" and number.isdigit():
+    if kind == "line" and number.isdecimal():
         return ScanFileError(source, message, line=int(number))
     return ScanFileError(source, message, element=origin or None)

@@ -27,7 +27,7 @@ def port(number: str, protocol: str) -> tuple[int | None, str]:
     number, protocol = number.strip(), protocol.strip().lower()
     if not number and not protocol:
         return None, ""
-    return (int(number) if number.isdigit() else 0), protocol
+    return (int(number) if number.isdecimal() else 0), protocol
 
 
 def split_port(text: str) -> tuple[int | None, str]:

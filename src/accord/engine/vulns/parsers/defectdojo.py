@@ -376,7 +376,7 @@ def _endpoint(fields: Fields, key: str, item: Any) -> tuple[str, int | None, str
         path = str(item.get("path") or "").strip()
         query = f"?{item['query']}" if item.get("query") else ""
         port = item.get("port")
-        if isinstance(port, str) and port.strip().isdigit():
+        if isinstance(port, str) and port.strip().isdecimal():
             port = int(port)
         if port is not None and (not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535):
             raise fields.fail(f"{key}.port", f"expected a port number 0-65535, found {port!r}")
