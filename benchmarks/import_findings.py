@@ -99,6 +99,36 @@ def write_nessus(path: Path, n: int) -> None:
         fh.write("</Report>\n</NessusClientData_v2>\n")
 
 
+class WriteLockProbe:
+    """Another writer beside the import: every 0.1 s it takes SQLite's write lock and lets it go, and
+    keeps the longest it had to wait, which is the longest the import held the lock at a stretch."""
+
+    def __init__(self, database: Path) -> None:
+        import threading
+
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._database = database
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import sqlite3
+
+        connection = sqlite3.connect(self._database, timeout=3600, isolation_level=None)
+        while not self._stop.wait(0.1):
+            asked = time.perf_counter()
+            connection.execute("BEGIN IMMEDIATE")
+            self.longest = max(self.longest, time.perf_counter() - asked)
+            connection.execute("ROLLBACK")
+        connection.close()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.longest
+
+
 def child(files: list[str]) -> None:
     """Import `files` in order into a fresh database; print one JSON line per import."""
     var = tempfile.mkdtemp(prefix="accord-bench-")
@@ -118,12 +148,15 @@ def child(files: list[str]) -> None:
     UserRole.objects.create(user=analyst, role="security_analyst")
     for name in files:
         path = Path(name)
+        probe = WriteLockProbe(Path(var) / "accord.sqlite3")
         started = time.perf_counter()
         with path.open("rb") as fh:
             run = import_scan(actor=analyst, file=fh, filename=path.name, scope="bench")
         seconds = time.perf_counter() - started
+        longest_wait = probe.stop()
         print(json.dumps({"file": path.name, "findings": run.findings_read, "new": run.new,
                           "unchanged": run.unchanged, "fixed": run.fixed, "seconds": round(seconds, 2),
+                          "longest_write_wait": round(longest_wait, 2),
                           "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
                           "db_mb": round((Path(var) / "accord.sqlite3").stat().st_size / 1048576, 1)}), flush=True)
 
@@ -161,11 +194,13 @@ def main() -> None:
         if not path.exists():
             write_csv(path, args.reimport)
         plan.append((f"Nessus CSV, {args.reimport:,} findings, unchanged re-import", [path, path]))
-    print(f"{'measurement':<52} {'findings':>10} {'seconds':>8} {'findings/s':>11} {'peak RSS MB':>12}")
+    print(f"{'measurement':<52} {'findings':>10} {'seconds':>8} {'findings/s':>11} {'peak RSS MB':>12} "
+          f"{'longest lock s':>15}")
     for label, files in plan:
         result = measure(files)[-1]
         rate = int(result["findings"]) / float(result["seconds"])  # type: ignore[arg-type]
-        print(f"{label:<52} {result['findings']:>10,} {result['seconds']:>8} {rate:>11,.0f} {result['peak_rss_mb']:>12}"
+        print(f"{label:<52} {result['findings']:>10,} {result['seconds']:>8} {rate:>11,.0f} {result['peak_rss_mb']:>12} "
+              f"{result['longest_write_wait']:>15}"
               f"   (new {result['new']}, unchanged {result['unchanged']}, db {result['db_mb']} MB)", flush=True)
     for path in folder.iterdir():
         path.unlink()

@@ -35,6 +35,10 @@ def test_only_user_managers_create_users(ciso):
     ("roles", {"roles": []}),
     ("password", {"password": "short"}),
     ("username", {"username": "root"}),
+    ("username", {"username": "a/b"}),
+    ("username", {"username": "two words"}),
+    ("username", {"username": "x" * 151}),
+    ("username", {"username": "  "}),
 ])
 def test_bad_user_input_names_the_field(admin, field, kwargs):
     args = {"username": "newbie", "password": "a-long-passphrase-1", "roles": ["cio"], **kwargs}
@@ -98,15 +102,13 @@ def test_roles_change_is_audited_with_before_and_after(admin, ciso):
         "user": "ciso", "role": "cio", "how": "granted by the only administrator; holders told"}
 
 
-def test_sign_in_throttles_after_repeated_failures(ciso, settings):
-    settings.ACCORD_LOGIN_MAX_FAILURES = 3
+def test_sign_in_slows_the_pair_after_repeated_failures(ciso, settings):
+    settings.ACCORD_LOGIN_FREE_FAILURES = 3
     for _ in range(3):
         assert services.sign_in(username="ciso", password="wrong", address="10.0.0.9") is None
-    with pytest.raises(services.LoginThrottled):
-        services.sign_in(username="ciso", password="correct-horse-battery-9", address="10.0.0.9")
-    # another address still counts against the same username
-    with pytest.raises(services.LoginThrottled):
-        services.sign_in(username="CISO", password="correct-horse-battery-9", address="10.0.0.10")
+    with pytest.raises(services.LoginThrottled) as throttled:
+        services.sign_in(username="CISO", password="correct-horse-battery-9", address="10.0.0.9")
+    assert throttled.value.retry_after == 2
     assert AuditEvent.objects.filter(action="auth.login_failed").count() == 3
 
 

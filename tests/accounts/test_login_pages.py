@@ -20,14 +20,14 @@ def test_login_requires_csrf_and_signs_in(ciso):
     assert client.get("/").status_code == 200
 
 
-def test_wrong_password_and_lockout_messages(ciso, settings):
-    settings.ACCORD_LOGIN_MAX_FAILURES = 2
+def test_wrong_password_and_throttle_messages(ciso, settings):
+    settings.ACCORD_LOGIN_FREE_FAILURES = 2
     client = Client()
     first = client.post("/accounts/login/", {"username": "ciso", "password": "nope"})
     assert b"Wrong username or password" in first.content
     client.post("/accounts/login/", {"username": "ciso", "password": "nope"})
-    locked = client.post("/accounts/login/", {"username": "ciso", "password": "correct-horse-battery-9"})
-    assert b"Too many failed sign-ins" in locked.content
+    slowed = client.post("/accounts/login/", {"username": "ciso", "password": "correct-horse-battery-9"})
+    assert b"Too many failed sign-ins for this account. Try again in 2 seconds." in slowed.content
     assert "_auth_user_id" not in client.session
 
 

@@ -26,7 +26,8 @@ def test_sign_in_open_assets_filter_and_screenshot(live_server, transactional_db
     assert rows.count() == 3
 
     page.select_option("select[name=environment]", "staging")  # htmx swaps the table in place
-    page.wait_for_function("document.querySelectorAll('#asset-table tbody tr').length === 1")
+    # A function, not a bare expression: the page's CSP (no 'unsafe-eval') refuses Playwright's eval of one.
+    page.wait_for_function("() => document.querySelectorAll('#asset-table tbody tr').length === 1")
     assert page.locator("#asset-table tbody").inner_text().strip().startswith("erp-app-01")
     assert "environment=staging" in page.url  # the filter is in the address, so it can be shared
 

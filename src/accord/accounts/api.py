@@ -61,14 +61,14 @@ def create_user(request: HttpRequest, payload: UserIn) -> Status[dict[str, Any]]
     return Status(201, _user_out(user))
 
 
-@router.put("/users/{username}/roles", response={200: UserOut, **REFUSALS}, auth=Capability("user.manage"))
+@router.put("/users/{path:username}/roles", response={200: UserOut, **REFUSALS}, auth=Capability("user.manage"))
 def set_roles(request: HttpRequest, username: Text, payload: RolesIn) -> dict[str, Any]:
     actor = acting_user(request)
     user = services.set_roles(actor=actor, user=selectors.user_by_username(actor, username), roles=payload.roles)
     return _user_out(user)
 
 
-@router.post("/users/{username}/disable", response={200: UserOut, **REFUSALS}, auth=Capability("user.manage"))
+@router.post("/users/{path:username}/disable", response={200: UserOut, **REFUSALS}, auth=Capability("user.manage"))
 def disable_user(request: HttpRequest, username: Text) -> dict[str, Any]:
     actor = acting_user(request)
     return _user_out(services.disable_user(actor=actor, user=selectors.user_by_username(actor, username)))

@@ -1,4 +1,4 @@
-"""Users with one or more roles, personal API tokens (stored hashed) and login attempts."""
+"""Users with one or more roles, personal API tokens (stored hashed) and the sign-in throttle."""
 
 from __future__ import annotations
 
@@ -61,16 +61,26 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…) of {self.user.username}"
 
 
-class LoginAttempt(models.Model):
-    """Every web login attempt; failures within a window throttle further attempts."""
+class LoginThrottle(models.Model):
+    """Failed sign-ins of one username from one address (accord.accounts.throttle).
 
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.CharField(max_length=64, db_index=True)
-    succeeded = models.BooleanField()
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    One row per pair, updated under a row lock, so parallel attempts are counted one after the
+    other. `last_success_at` marks a pair that has signed in before: the wide per-address ceiling
+    never holds it back.
+    """
+
+    username = models.CharField(max_length=150, help_text="Lower-cased, as typed (it may name no user).")
+    address = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0, help_text="Failures since the last success.")
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "address"], name="unique_login_throttle_pair")]
+        indexes = [models.Index(fields=["address", "last_failure_at"], name="login_throttle_address")]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.address}: {'ok' if self.succeeded else 'failed'}"
+        return f"{self.username} from {self.address}: {self.failures} failures"
 
 
 class RoleGrantStatus(models.TextChoices):
@@ -97,3 +107,35 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} for {self.user.username} ({self.status})"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code that stands in for the authenticator app. Codes are random (50 bits), so,
+    as with tokens, their SHA-256 is enough; the codes themselves are shown once, at enrolment."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="unique_recovery_code")]
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.user.username} ({'used' if self.used_at else 'unused'})"
+
+
+class SsoIdentity(models.Model):
+    """Who a user is at an OpenID provider: the provider's issuer and its subject (`sub`) for them,
+    remembered at the first single sign-on so a renamed account at the provider stays the same user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="unique_sso_identity")]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} at {self.issuer}"

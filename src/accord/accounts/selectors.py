@@ -21,6 +21,13 @@ def user_by_username(viewer: Actor, username: str) -> User:
     return user
 
 
+def user_by_id(viewer: Actor, user_id: int) -> User:
+    user = users_visible_to(viewer).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("user", user_id)
+    return user
+
+
 def tokens_of(viewer: Actor) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=viewer.pk).order_by("-created_at")
 

@@ -1,8 +1,10 @@
-"""Every write to accounts: users, roles, tokens, and the login throttle."""
+"""Every write to accounts: users, roles, tokens, sign-in with its throttle, and passwords."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -10,15 +12,26 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accord.accounts.models import ApiToken, LoginAttempt, RoleGrant, RoleGrantStatus, User, UserRole
+from accord.accounts import throttle
+from accord.accounts.models import ApiToken, RoleGrant, RoleGrantStatus, User, UserRole
+from accord.accounts.throttle import LoginThrottled as LoginThrottled  # views and the CLI catch it from here
 from accord.accounts.tokens import display_prefix, new_token, token_digest
 from accord.core import audit
 from accord.core.errors import ValidationFailed
+from accord.core.models import AuditEvent
 from accord.core.permissions import Actor, Role, require
+
+log = logging.getLogger(__name__)
 
 
 def _user_snapshot(user: User) -> dict:
@@ -42,19 +55,34 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
     return sorted(set(cleaned))
 
 
-def _check_password(password: str, user: User | None = None) -> None:
+def _check_password(password: str, user: User | None = None, *, field: str = "password") -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationFailed.field("password", " ".join(exc.messages)) from None
+        raise ValidationFailed.field(field, " ".join(exc.messages)) from None
+
+
+# Letters and digits of any script, and . _ @ + - : a username is part of page and API addresses,
+# so it has no slash, space or other character a URL or a shell would have to escape.
+USERNAME = re.compile(r"[\w.@+-]{1,150}")
+
+
+def clean_username(username: str) -> str:
+    """The username without surrounding spaces, or ValidationFailed naming the field."""
+    username = username.strip()
+    if not username:
+        raise ValidationFailed.field("username", "required")
+    if len(username) > 150:
+        raise ValidationFailed.field("username", f"at most 150 characters (this one has {len(username)})")
+    if not USERNAME.fullmatch(username):
+        raise ValidationFailed.field("username", "use letters, digits and . _ @ + - only (no spaces or slashes)")
+    return username
 
 
 def _create_user_row(*, username: str, password: str, roles: list[str], email: str,
                      display_name: str) -> User:
     """`roles` already checked (empty while a leadership role waits for approval)."""
-    username = username.strip()
-    if not username:
-        raise ValidationFailed.field("username", "required")
+    username = clean_username(username)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed.field("username", f"{username!r} is already taken")
     user = User(username=username, email=email.strip(), display_name=display_name.strip())
@@ -245,39 +273,114 @@ def user_for_token(secret: str) -> User | None:
     return token.user
 
 
-class LoginThrottled(Exception):
-    def __init__(self, minutes: int) -> None:
-        super().__init__(f"Too many failed sign-ins. Try again in {minutes} minutes.")
-
-
-def _recent_failures(*, username: str, address: str) -> int:
-    since = timezone.now() - dt.timedelta(minutes=settings.ACCORD_LOGIN_WINDOW_MINUTES)
-    recent = LoginAttempt.objects.filter(at__gte=since, succeeded=False)
-    by_user = recent.filter(username__iexact=username).count()
-    by_address = recent.filter(address=address).count()
-    return max(by_user, by_address)
-
-
 def sign_in(*, username: str, password: str, address: str) -> User | None:
-    """Check a password with the throttle in front. Returns the user, or None for bad credentials.
+    """Check a password with the throttle in front. Returns the user, or None for bad credentials;
+    either way the attempt is audited.
 
-    Raises LoginThrottled once the username or the address has failed too often in the window; the
-    password is then not even checked, so guessing cannot continue. Django's authenticate() hashes
-    a dummy password for unknown usernames, so timing does not reveal which usernames exist.
+    Raises LoginThrottled, without checking the password, while this username and address pair
+    must wait (accord.accounts.throttle): the same user at another address is not held back.
+    Django's authenticate() hashes a dummy password for unknown usernames, so timing does not
+    reveal which usernames exist.
     """
-    if _recent_failures(username=username, address=address) >= settings.ACCORD_LOGIN_MAX_FAILURES:
-        raise LoginThrottled(settings.ACCORD_LOGIN_WINDOW_MINUTES)
+    throttle.claim_attempt(username=username, address=address)
     user = authenticate(username=username, password=password)
     with transaction.atomic():
-        LoginAttempt.objects.create(username=username[:150], address=address[:64], succeeded=user is not None)
-        if user is None:
-            audit.record(None, "auth.login_failed", ("accounts.user", "", username[:300]),
-                         after={"username": username[:150], "address": address}, actor_name="anonymous")
-        else:
+        if isinstance(user, User):
+            throttle.record_success(username=username, address=address)
             audit.record(user, "auth.login", user, after={"address": address})
-    return user if isinstance(user, User) else None
+            return user
+        audit.record(None, "auth.login_failed", ("accounts.user", "", username[:300]),
+                     after={"username": username[:150], "address": address}, actor_name="anonymous")
+    return None
 
 
+def change_password(*, actor: Actor, old_password: str, new_password: str, address: str) -> User:
+    """The acting user changes their own password; returns their row with the new one. The current
+    password is checked behind the sign-in throttle, so a borrowed session cannot guess it."""
+    user = User.objects.get(pk=actor.pk)
+    _check_password(new_password, user, field="new_password")
+    throttle.claim_attempt(username=user.username, address=address)
+    if not user.check_password(old_password):
+        with transaction.atomic():
+            audit.record(user, "user.password_change_refused", user, after={"address": address})
+        raise ValidationFailed.field("old_password", "this is not your current password")
+    with transaction.atomic():
+        throttle.record_success(username=user.username, address=address)
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit.record(user, "user.password_changed", user, after={"address": address})
+    return user
+
+
+# At most one reset email per account in this time, so the form cannot be used to flood an inbox.
+RESET_EMAIL_INTERVAL = dt.timedelta(minutes=5)
+
+
+def request_password_reset(*, login: str, address: str) -> None:
+    """Email a one-time link to set a new password to the account `login` names (its username or
+    email address), when it is active, has an email address and signs in with a password.
+
+    Says nothing either way, so the form cannot tell which accounts exist. A mail server that
+    refuses is logged, not shown.
+    """
+    login = login.strip()
+    if not login:
+        raise ValidationFailed.field("login", "give your username or email address")
+    since = timezone.now() - RESET_EMAIL_INTERVAL
+    candidates = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login), is_active=True).exclude(email="")
+    for user in candidates:
+        recently = AuditEvent.objects.filter(action="auth.password_reset_requested", object_type="accounts.user",
+                                             object_id=str(user.pk), at__gte=since).exists()
+        if not user.has_usable_password() or recently:
+            continue
+        sent = _send_reset_link(user, address)
+        with transaction.atomic():
+            audit.record(None, "auth.password_reset_requested", user, after={"address": address, "sent": sent},
+                         actor_name="anonymous")
+
+
+def _send_reset_link(user: User, address: str) -> bool:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    link = settings.ACCORD_BASE_URL + reverse("accounts:password_reset_link",
+                                              args=[uid, default_token_generator.make_token(user)])
+    minutes = settings.PASSWORD_RESET_TIMEOUT // 60
+    body = (f"Someone, hopefully you, asked to reset the password of the Accord account {user.username} "
+            f"(from {address}).\n\nTo choose a new password, open this link within {minutes} minutes; it works "
+            f"once:\n\n{link}\n\nIf it was not you, ignore this email: your password stays as it is.\n")
+    try:
+        send_mail("Reset your Accord password", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except OSError:  # smtplib's errors are OSErrors: an unreachable or refusing mail server
+        log.exception("could not send the password-reset email of user %s", user.pk)
+        return False
+    return True
+
+
+def user_for_reset_link(uidb64: str, token: str) -> User | None:
+    """The active user a reset link was made for, while the link is valid: not expired, and not
+    used (setting a password, or signing in, changes what the token was made from)."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode("ascii"))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+@transaction.atomic
+def reset_password(*, uidb64: str, token: str, new_password: str, address: str) -> User:
+    """Set a new password through a reset link: the link then stops working, and the account's
+    failed sign-ins are forgotten (its owner proved they read its email)."""
+    user = user_for_reset_link(uidb64, token)
+    if user is None:
+        raise ValidationFailed.field("token", "this link is invalid, used or expired: ask for a new one")
+    _check_password(new_password, user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    throttle.forget_failures(username=user.username)
+    audit.record(user, "user.password_reset", user, after={"address": address})
+    return user
 
 
 SYSTEM_USERNAME = "accord-system"

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accord.accounts import selectors, services
+from accord.accounts import selectors, services, views_two_factor
 from accord.accounts.forms import LoginForm, TokenForm, UserForm
 from accord.core.errors import ValidationFailed
 from accord.core.permissions import CAPABILITY_HELP, ROLE_CAPABILITIES
 from accord.core.web import capability_required, show_problems, viewer
 
 
-def _client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, which accord.core.proxies sets from a trusted proxy's header."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
@@ -28,15 +29,15 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.sign_in(username=form.cleaned_data["username"], password=form.cleaned_data["password"],
-                                    address=_client_address(request))
+                                    address=client_address(request))
         except services.LoginThrottled as exc:
             form.add_error(None, str(exc))
         else:
             if user is None:
                 form.add_error(None, "Wrong username or password.")
             else:
-                login(request, user)
-                return redirect(next_url)
+                # The second factor's step, when the user has one (accord.accounts.views_two_factor).
+                return views_two_factor.continue_sign_in(request, user, next_url)
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
@@ -107,11 +108,12 @@ def decide_grant(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 
 @require_POST
 @capability_required("user.manage")
-def disable(request: HttpRequest, username: str) -> HttpResponse:
+def disable(request: HttpRequest, pk: int) -> HttpResponse:
     actor = viewer(request)
+    target = selectors.user_by_id(actor, pk)
     try:
-        services.disable_user(actor=actor, user=selectors.user_by_username(actor, username))
-        messages.success(request, f"{username} disabled; their tokens are revoked.")
+        services.disable_user(actor=actor, user=target)
+        messages.success(request, f"{target.username} disabled; their tokens are revoked.")
     except ValidationFailed as exc:
         messages.error(request, str(exc))
     return redirect("accounts:users")

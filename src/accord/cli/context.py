@@ -41,8 +41,16 @@ def django_ready() -> None:
 
 def migrate_database(*, quiet: bool = True) -> None:
     from django.core.management import call_command
+    from django.db import ProgrammingError
 
-    call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+    try:
+        call_command("migrate", interactive=False, verbosity=0 if quiet else 1)
+    except ProgrammingError as exc:
+        if "permission denied" not in str(exc):
+            raise
+        # The application role of `accord db roles` may not change the schema: the owner migrates.
+        fail(f"the database role may not change the schema ({str(exc).splitlines()[0]}): run `accord db migrate` "
+             "with ACCORD_DATABASE_URL naming the owner role (docs/backup.md)")
 
 
 def fail(message: str, *, code: int = 2) -> NoReturn:

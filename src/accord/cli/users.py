@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from accord.cli import two_factor
 from accord.cli.context import acting_user, django_ready, fail, new_table, out, token_file, user_errors
 
 user_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
@@ -17,14 +18,18 @@ token_app = typer.Typer(help="Personal API tokens (for the API and this command 
 TokenOption = typer.Option(None, "--token", help="Act with this personal token (default: ACCORD_TOKEN or `accord login`).")
 
 
-def _new_password(password: str | None, generate: bool) -> str:
+# The address the sign-in throttle counts command-line attempts under (docs/sign-in.md).
+CLI_ADDRESS = "cli"
+
+
+def _new_password(password: str | None, generate: bool, *, prompt: str = "Password for the new user: ") -> str:
     if generate:
         return secrets.token_urlsafe(12)
     if password:
         return password
     if os.environ.get("ACCORD_NEW_PASSWORD"):
         return os.environ["ACCORD_NEW_PASSWORD"]
-    first = getpass.getpass("Password for the new user: ")
+    first = getpass.getpass(prompt)
     if first != getpass.getpass("Again: "):
         fail("the two passwords differ")
     return first
@@ -133,23 +138,47 @@ def revoke_token(token_id: int = typer.Argument(..., help="The token's id (see `
     out.print(f"[green]✔[/] token {revoked.name!r} ({revoked.prefix}…) revoked")
 
 
-def _password_user(username: str) -> Any:
-    from django.contrib.auth import authenticate
+@user_app.command("passwd")
+def change_password(token: str | None = TokenOption) -> None:
+    """Change your own password: asks for the current one (or ACCORD_PASSWORD) and the new one twice
+    (or ACCORD_NEW_PASSWORD). Your other web sessions end; tokens keep working."""
+    django_ready()
+    from accord.accounts import services
+
+    actor = acting_user(token)
+    current = os.environ.get("ACCORD_PASSWORD") or getpass.getpass(f"Current password of {actor.username}: ")
+    new = _new_password(None, False, prompt="New password: ")
+    with user_errors():
+        try:
+            services.change_password(actor=actor, old_password=current, new_password=new, address=CLI_ADDRESS)
+        except services.LoginThrottled as exc:
+            fail(str(exc), code=3)
+    out.print(f"[green]✔[/] password of {actor.username} changed")
+
+
+def _password_user(username: str, code: str | None = None) -> Any:
+    """Sign in as on the web: behind the same throttle, each attempt audited."""
+    from accord.accounts import services
 
     password = os.environ.get("ACCORD_PASSWORD") or getpass.getpass(f"Password for {username}: ")
-    user = authenticate(username=username, password=password)
+    try:
+        user = services.sign_in(username=username, password=password, address=CLI_ADDRESS)
+    except services.LoginThrottled as exc:
+        fail(str(exc), code=3)
     if user is None:
         fail("wrong username or password", code=3)
+    two_factor.check_second_factor(user, code, address=CLI_ADDRESS)  # docs/sign-in.md, "Second factor"
     return user
 
 
-def login(username: str = typer.Argument(..., help="Your Accord username.")) -> None:
+def login(username: str = typer.Argument(..., help="Your Accord username."),
+          code: str | None = two_factor.CodeOption) -> None:
     """Sign in with your password and save a personal token for this command line."""
     django_ready()
     from accord.accounts import services
 
     with user_errors():
-        issued = services.create_token(actor=_password_user(username), name="command line (accord login)")
+        issued = services.create_token(actor=_password_user(username, code), name="command line (accord login)")
     path = token_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)

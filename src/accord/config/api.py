@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import SuspiciousOperation
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.http.multipartparser import MultiPartParserError
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -12,7 +15,9 @@ from accord.acceptances.api import router as acceptances_router
 from accord.accounts.api import router as accounts_router
 from accord.core.api import router as audit_router
 from accord.core.api_auth import CsrfFailed
+from accord.core.api_common import AccordApi
 from accord.core.errors import NotAllowed, NotFound, ValidationFailed
+from accord.core.rate_limits import RateLimited
 from accord.culture.api import router as culture_router
 from accord.desk.api import router as desk_router
 from accord.governance.api import router as governance_router
@@ -32,7 +37,7 @@ from accord.steering.api import router as steering_router
 from accord.vendors.api import router as vendors_router
 from accord.vulns.api import router as vulns_router
 
-api = NinjaAPI(
+api = AccordApi(
     title="Accord API",
     version=__version__,
     description=(
@@ -84,6 +89,13 @@ def _not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
     return _error(request, 403, str(exc))
 
 
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = _error(request, 429, str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 @api.exception_handler(NotFound)
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
     return _error(request, 404, str(exc))
@@ -92,6 +104,29 @@ def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 @api.exception_handler(ValidationFailed)
 def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
     return _error(request, 422, str(exc), [p.as_dict() for p in exc.problems])
+
+
+@api.exception_handler(ProtectedError)
+@api.exception_handler(RestrictedError)
+def _still_referenced(request: HttpRequest, exc: ProtectedError | RestrictedError) -> HttpResponse:
+    found = exc.protected_objects if isinstance(exc, ProtectedError) else exc.restricted_objects
+    names = sorted({f"{obj._meta.verbose_name} {obj}" for obj in list(found)[:5]})
+    return _error(request, 409, "cannot delete: still referred to by " + ", ".join(names))
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+def _unreadable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django refuses these bodies itself (too many fields, too large, a broken multipart boundary);
+    # answered here so the body is the API's JSON error rather than Django's HTML page.
+    return _error(request, 400, f"the request cannot be read: {exc}")
+
+
+@api.exception_handler(IntegrityError)
+def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Services validate before they write; what still reaches the database as a constraint error is
+    # a write racing another (the same unique name twice at once), and the transaction rolled back.
+    return _error(request, 409, "the change conflicts with a record written at the same time; try again")
 
 
 @api.exception_handler(NinjaValidationError)

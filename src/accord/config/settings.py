@@ -13,6 +13,7 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accord.accounts.oidc_config import OidcConfigError, oidc_config_from_env
 from accord.config.env import env_bool, env_int, env_list
 
 SRC_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",  # serves the API docs page's Swagger UI from static files, not a CDN
+    "django_otp",  # second factor (accord.accounts.two_factor): TOTP devices with replay and throttle checks
+    "django_otp.plugins.otp_totp",
     "accord.core",
     "accord.accounts",
     "accord.org",
@@ -68,7 +71,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "accord.core.proxies.TrustedProxyMiddleware",  # first: the client's address and scheme, before anyone reads them
     "django.middleware.security.SecurityMiddleware",
+    "accord.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accord.core.middleware.LoginRequiredMiddleware",
+    "accord.accounts.middleware.SecondFactorEnrolmentMiddleware",
     "accord.core.middleware.ServiceRefusalsMiddleware",
 ]
 
@@ -138,14 +144,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Single sign-on with OpenID Connect (docs/sign-in.md), on when ACCORD_OIDC_ISSUER is set.
+try:
+    ACCORD_OIDC = oidc_config_from_env(os.environ)
+except OidcConfigError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+if ACCORD_OIDC is not None:
+    AUTHENTICATION_BACKENDS.append("accord.accounts.oidc.AccordOidcBackend")
+OTP_TOTP_ISSUER = "Accord"  # the name authenticator apps show beside the code
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed-login throttle: this many failures for one username or one address inside the window
-# lock further attempts for the rest of the window.
-ACCORD_LOGIN_MAX_FAILURES = env_int("ACCORD_LOGIN_MAX_FAILURES", default=5)
-ACCORD_LOGIN_WINDOW_MINUTES = env_int("ACCORD_LOGIN_WINDOW_MINUTES", default=15)
+# Sign-in throttle (accord.accounts.throttle, docs/sign-in.md): per username and address pair, the
+# first failures are free, then each attempt waits 2, 4, 8 ... seconds up to the maximum; a pair's
+# failures are forgotten after hours without one. The ceiling per address (failures within an hour)
+# slows only pairs that have never signed in from there, never a known user behind the same proxy.
+ACCORD_LOGIN_FREE_FAILURES = env_int("ACCORD_LOGIN_FREE_FAILURES", default=5)
+ACCORD_LOGIN_MAX_DELAY_SECONDS = env_int("ACCORD_LOGIN_MAX_DELAY_SECONDS", default=900)
+ACCORD_LOGIN_FORGET_HOURS = env_int("ACCORD_LOGIN_FORGET_HOURS", default=24)
+ACCORD_LOGIN_ADDRESS_CEILING = env_int("ACCORD_LOGIN_ADDRESS_CEILING", default=100)
+# A password-reset link works once, for this long.
+PASSWORD_RESET_TIMEOUT = env_int("ACCORD_PASSWORD_RESET_MINUTES", default=60) * 60
+
+# API calls per user and minute (accord.core.rate_limits), and of those the expensive computations
+# (frontiers, optimisations, simulations, plans, board packs) that are not answered from the cache.
+ACCORD_API_RATE_LIMIT = env_int("ACCORD_API_RATE_LIMIT", default=300)
+ACCORD_API_EXPENSIVE_RATE_LIMIT = env_int("ACCORD_API_EXPENSIVE_RATE_LIMIT", default=10)
 
 ACCORD_MAX_UPLOAD_MB = env_int("ACCORD_MAX_UPLOAD_MB", default=200)
 ACCORD_IMPORT_BACKGROUND_MB = env_int("ACCORD_IMPORT_BACKGROUND_MB", default=5)  # larger web imports run as jobs
@@ -155,6 +180,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 HTTPS = env_bool("ACCORD_HTTPS", default=False)
+# Reverse proxies (addresses or CIDRs) whose X-Forwarded-For and X-Forwarded-Proto are believed
+# (accord.core.proxies); from anyone else both headers are dropped.
+ACCORD_TRUSTED_PROXIES = env_list("ACCORD_TRUSTED_PROXIES", default=[])
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -164,8 +192,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
+    # The scheme comes from the connection or a trusted proxy (TrustedProxyMiddleware), never from a
+    # header anyone may send, so there is no SECURE_PROXY_SSL_HEADER. includeSubDomains and preload
+    # cover only names under Accord's own host name.
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]  # the proxy's health check may come over plain HTTP
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("ACCORD_TIME_ZONE", "UTC")

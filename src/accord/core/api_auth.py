@@ -16,6 +16,7 @@ from ninja.utils import check_csrf
 
 from accord.core.errors import NotAllowed
 from accord.core.permissions import CAPABILITY_HELP, Actor, require
+from accord.core.rate_limits import count_api_request
 
 ANY_SIGNED_IN = "signed-in"
 
@@ -42,6 +43,7 @@ class Capability(HttpBearer):
             require(user, self.capability)
         elif not user.is_active:
             raise NotAllowed(self.capability)
+        count_api_request(user)  # RateLimited: the API answers 429 with Retry-After
         return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:

@@ -27,8 +27,28 @@ def problems_from_django(exc: DjangoValidationError) -> list[Problem]:
     return [Problem(field="", message=m) for m in exc.messages]
 
 
+def _nulls_in_non_null_columns(instance: models.Model) -> list[Problem]:
+    """Fields set to None whose column cannot hold NULL and that full_clean lets through.
+
+    full_clean skips every check of an empty value in a `blank=True` field, so `description=None`
+    on a text column that may be blank but not NULL would reach the database as an IntegrityError.
+    Keys and timestamps the save itself fills (`auto_now`, `auto_now_add`) are left alone.
+    """
+    problems = []
+    for field in instance._meta.concrete_fields:
+        if field.null or not field.blank or field.primary_key or field.generated \
+                or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            continue
+        if getattr(instance, field.attname) is None:
+            problems.append(Problem(field=field.name, message="must not be null"))
+    return problems
+
+
 def validate(instance: models.Model) -> None:
     """Run the model's own validation; refuse with every field's problem at once."""
+    nulls = _nulls_in_non_null_columns(instance)
+    if nulls:  # before full_clean: a model's clean() may call string methods on the value
+        raise ValidationFailed(nulls)
     try:
         instance.full_clean()
     except DjangoValidationError as exc:

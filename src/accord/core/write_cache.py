@@ -34,11 +34,16 @@ TIMEOUT = 24 * 3600
 _stale_since: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("stale_since", default=None)
 
 
+def data_version() -> str:
+    """What moves with every audited write: the audit chain head's hash."""
+    return AuditChainHead.objects.filter(pk=1).values_list("hash", flat=True).first() or ""
+
+
 def cached_until_next_write(name: str, compute: Callable[[], T], *, also_key: str = "",
                             allow_stale: bool = False) -> T:
     """`compute()`, cached until the next audited write. `also_key` adds what else the value depends on
     (e.g. today's date, for counts of overdue items)."""
-    head = AuditChainHead.objects.filter(pk=1).values_list("hash", flat=True).first() or ""
+    head = data_version()
     key, latest_key = f"accord:{name}:{head}:{also_key}", f"accord:{name}:latest:{also_key}"
     value = cache.get(key)
     if value is not None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Page, changes_of, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, changes_of, file_download, paginate
 from accord.core.errors import NotFound, Problem, ValidationFailed
 from accord.core.permissions import Actor
 from accord.incidents import briefing as briefings
@@ -275,7 +275,8 @@ def get_briefing(request: HttpRequest, incident_id: DbId) -> Any:
     }
 
 
-@router.get("/{incident_id}/briefing.pdf", response=REFUSALS, auth=READ)
+@router.get("/{incident_id}/briefing.pdf", response=REFUSALS, auth=READ,
+            openapi_extra=file_download("application/pdf", description="The executive briefing as PDF"))
 def briefing_pdf(request: HttpRequest, incident_id: DbId) -> Any:
     actor = acting_user(request)
     b = selectors.briefing(actor, selectors.incident_by_id(actor, incident_id))

@@ -185,3 +185,23 @@ def normalise_tags(tags: list[str] | str) -> str:
     items = tags.replace(";", ",").split(",") if isinstance(tags, str) else tags
     clean = sorted({t.strip().lower() for t in items if t and t.strip()})
     return f",{','.join(clean)}," if clean else ""
+
+
+class OrgSettings(models.Model):
+    """The organisation's one row of sign-in policy."""
+
+    second_factor_roles = models.JSONField(
+        default=list, blank=True,
+        help_text="Roles whose holders must enrol a second factor (TOTP) before they can use anything else.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "organisation settings"
+
+    def __str__(self) -> str:
+        return "organisation settings"
+
+    @classmethod
+    def current(cls) -> OrgSettings:
+        row, _ = cls.objects.get_or_create(pk=1)
+        return row

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from accord.core.errors import NotFound
 from accord.core.permissions import Actor, HasCapabilities, require
-from accord.org.models import Asset, BusinessService, Person, Team, normalise_tags
+from accord.org.models import Asset, BusinessService, OrgSettings, Person, Team, normalise_tags
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,10 @@ def services_owned_by(viewer: Actor) -> QuerySet[BusinessService]:
     """Business services whose owner is the viewer's entry in the directory."""
     require(viewer, "org.read")
     return BusinessService.objects.filter(owner__user_id=viewer.pk).order_by("name")
+
+
+def second_factor_roles() -> frozenset[str]:
+    """The roles whose holders must have a second factor (no viewer: the sign-in path asks it for
+    every user, and the policy is no secret)."""
+    row = OrgSettings.objects.filter(pk=1).only("second_factor_roles").first()
+    return frozenset(row.second_factor_roles) if row is not None else frozenset()

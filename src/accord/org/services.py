@@ -12,8 +12,17 @@ from django.db import transaction
 from accord.core import audit
 from accord.core.crud import create_row, update_row
 from accord.core.errors import NotAllowed, ValidationFailed
-from accord.core.permissions import Actor, can
-from accord.org.models import Asset, AssetKind, BusinessService, Environment, Person, Team, normalise_tags
+from accord.core.permissions import Actor, Role, can, require
+from accord.org.models import (
+    Asset,
+    AssetKind,
+    BusinessService,
+    Environment,
+    OrgSettings,
+    Person,
+    Team,
+    normalise_tags,
+)
 
 WRITE = "org.write"
 
@@ -118,3 +127,20 @@ def register_discovered_assets(*, actor: Actor, hosts: Sequence[DiscoveredHost],
         audit.record(actor, "asset.discovered", ("org.asset", "", f"{len(created)} assets discovered by {source}"[:300]),
                      after={"source": source, "count": len(created), "hostnames": names[:1000]})
     return created
+
+
+@transaction.atomic
+def set_second_factor_roles(*, actor: Actor, roles: Sequence[str]) -> OrgSettings:
+    """Require a second factor of every holder of `roles` (empty: of no one). Administrators set it:
+    it decides who may sign in with a password alone."""
+    require(actor, "user.manage")
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise ValidationFailed.field("second_factor_roles", f"unknown role {unknown[0]!r}; choose from "
+                                     f"{', '.join(Role.values)}")
+    row = OrgSettings.objects.select_for_update().get(pk=OrgSettings.current().pk)
+    before = audit.snapshot(row)
+    row.second_factor_roles = sorted(set(roles))
+    row.save()
+    audit.record_change(actor, "org_settings.updated", row, before, audit.snapshot(row))
+    return row

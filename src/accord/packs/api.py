@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Page, PageQuery, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, PageQuery, file_download, paginate
+from accord.core.rate_limits import count_expensive
 from accord.packs import selectors, services
 from accord.packs.periods import last_complete_quarter
 from accord.packs.schemas import BoardPackDetailOut, BoardPackIn, BoardPackOut, PackQuery
@@ -27,6 +28,7 @@ def request_board_pack(request: HttpRequest, payload: BoardPackIn) -> Any:
     """Ask for the board pack of a quarter: 202 with the pack, rendered by the job `job_id` (follow it
     at GET /api/v1/jobs/{job_id}, or poll this pack until `status` is ready)."""
     actor = acting_user(request)
+    count_expensive(actor)
     pack = services.request_board_pack(actor=actor, period=payload.period or str(last_complete_quarter()))
     return Status(202, selectors.pack_by_id(actor, pack.pk))
 
@@ -42,7 +44,8 @@ def get_pack(request: HttpRequest, pack_id: DbId) -> Any:
     return selectors.pack_by_id(acting_user(request), pack_id)
 
 
-@router.get("/{pack_id}/pdf", response=REFUSALS, auth=READ)
+@router.get("/{pack_id}/pdf", response=REFUSALS, auth=READ,
+            openapi_extra=file_download("application/pdf", description="The pack as PDF"))
 def pack_pdf(request: HttpRequest, pack_id: DbId) -> Any:
     """The PDF (404 until the pack is ready)."""
     actor = acting_user(request)

@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Text, changes_of
+from accord.core.api_common import REFUSALS, DbId, Text, changes_of, file_download
 from accord.core.errors import NotFound, ValidationFailed
 from accord.core.permissions import Actor
+from accord.core.rate_limits import count_expensive
 from accord.org import selectors as org_selectors
 from accord.org.models import Asset
 from accord.patching import exports, selectors, services
@@ -192,6 +193,7 @@ def list_plans(request: HttpRequest, query: Query[PlanQuery]) -> Any:
 @router.post("/plans", response={201: PlanOut, **REFUSALS}, auth=WRITE)
 def generate_plan(request: HttpRequest, payload: GenerateIn) -> Any:
     actor = acting_user(request)
+    count_expensive(actor)
     plan = services.generate_plan(actor=actor, **payload.dict())
     return Status(201, plan_document(actor, selectors.plan_by_id(actor, plan.pk)))
 
@@ -230,7 +232,8 @@ def sla_forecast(request: HttpRequest, plan_id: DbId) -> Any:
     return selectors.sla_forecast(actor, selectors.plan_by_id(actor, plan_id))
 
 
-@router.get("/plans/{plan_id}/tickets.csv", response=REFUSALS, auth=READ)
+@router.get("/plans/{plan_id}/tickets.csv", response=REFUSALS, auth=READ,
+            openapi_extra=file_download("text/csv", description="Change tickets as CSV"))
 def export_tickets(request: HttpRequest, plan_id: DbId) -> Any:
     actor = acting_user(request)
     plan = selectors.plan_by_id(actor, plan_id)
@@ -247,7 +250,8 @@ def list_ics(request: HttpRequest, plan_id: DbId) -> Any:
              "url": f"/api/v1/patching/plans/{plan.pk}/ics/{f.name}"} for f in exports.plan_ics_files(actor, plan)]
 
 
-@router.get("/plans/{plan_id}/ics/{name}", response=REFUSALS, auth=READ)
+@router.get("/plans/{plan_id}/ics/{name}", response=REFUSALS, auth=READ,
+            openapi_extra=file_download("text/calendar", description="The calendar as iCalendar"))
 def export_ics(request: HttpRequest, plan_id: DbId, name: Text) -> Any:
     actor = acting_user(request)
     plan = selectors.plan_by_id(actor, plan_id)

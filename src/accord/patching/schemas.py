@@ -6,7 +6,7 @@ from typing import Any
 from ninja import Schema
 from pydantic import Field
 
-from accord.core.api_common import DbId, InputSchema, Moment, Text
+from accord.core.api_common import DbId, InputSchema, Moment, Text, kept_when_absent
 
 
 class WindowOut(Schema):
@@ -33,11 +33,11 @@ class WindowIn(InputSchema):
 class WindowPatch(InputSchema):
     name: Text | None = Field(default=None, max_length=120)
     business_service_id: DbId | None = None
-    asset_tag: Text | None = Field(default=None, max_length=60)
+    asset_tag: Text = kept_when_absent(max_length=60)
     start: Moment | None = None
     duration_minutes: int | None = Field(default=None, ge=1, le=1440)
     max_changes: int | None = Field(default=None, ge=0, le=1_000_000)
-    rrule: Text | None = Field(default=None, max_length=300)
+    rrule: Text = kept_when_absent(max_length=300)
 
 
 class FreezeOut(Schema):

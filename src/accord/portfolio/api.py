@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Status, UploadedFile
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Page, changes_of, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, changes_of, file_download, paginate
+from accord.core.rate_limits import count_expensive, expensive_read
 from accord.portfolio import csv_io, planning, selectors, services
 from accord.portfolio.schemas import (
     AnswerOut,
@@ -47,7 +48,8 @@ def list_initiatives(request: HttpRequest, query: Query[InitiativeQuery]) -> Any
 
 
 # Declared before /initiatives/{id} so that 'export' and 'import' are not taken for ids.
-@router.get("/initiatives/export", response={200: None, **REFUSALS}, auth=READ)
+@router.get("/initiatives/export", response=REFUSALS, auth=READ,
+            openapi_extra=file_download("text/csv", description="The initiatives as CSV"))
 def export_initiatives(request: HttpRequest) -> Any:
     """All initiatives as CSV (the import's columns); formula-like cells are escaped."""
     response = HttpResponse(csv_io.export_initiatives_csv(acting_user(request)), content_type="text/csv")
@@ -138,6 +140,7 @@ def get_estimate(request: HttpRequest, estimate_id: DbId) -> Any:
 def estimate(request: HttpRequest, payload: EstimateRequest) -> Any:
     """Simulate ΔALE, ROSI, NPV and payback of the named initiatives (all candidates if none named)."""
     actor = acting_user(request)
+    count_expensive(actor)
     chosen = None if payload.initiatives is None else [
         selectors.initiative_by_slug(actor, slug) for slug in payload.initiatives]
     budget = (selectors.budget_scenario_by_id(actor, payload.budget_scenario_id)
@@ -178,15 +181,16 @@ def optimise(request: HttpRequest, scenario_id: DbId, query: Query[OptimiseQuery
     """The best set of initiatives for a budget (nothing is saved; POST /selections keeps one)."""
     actor = acting_user(request)
     found = selectors.budget_scenario_by_id(actor, scenario_id)
-    plan = planning.build_plan(actor, found)
-    return planning.answer(plan, found.budget if query.budget is None else query.budget).as_dict()
+    budget = found.budget if query.budget is None else query.budget
+    return expensive_read(request, actor, lambda: planning.answer(planning.build_plan(actor, found), budget).as_dict())
 
 
 @router.get("/budget-scenarios/{scenario_id}/frontier", response={200: FrontierOut, **REFUSALS}, auth=READ)
 def frontier(request: HttpRequest, scenario_id: DbId, query: Query[FrontierQuery]) -> Any:
     actor = acting_user(request)
-    plan = planning.build_plan(actor, selectors.budget_scenario_by_id(actor, scenario_id))
-    return planning.frontier_document(plan, query.points)
+    found = selectors.budget_scenario_by_id(actor, scenario_id)
+    return expensive_read(request, actor, lambda: planning.frontier_document(planning.build_plan(actor, found),
+                                                                             query.points))
 
 
 # Selections and decisions ----------------------------------------------------------------------

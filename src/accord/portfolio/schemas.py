@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from accord.core.api_common import DbId, InputSchema, PageQuery, Text
+from accord.core.api_common import DbId, InputSchema, PageQuery, Text, kept_when_absent
 from accord.portfolio.models import MAX_MONEY, MAX_UNITS
 
 Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
@@ -67,7 +67,7 @@ class InitiativeIn(InputSchema):
 
 class InitiativePatch(InputSchema):
     title: Annotated[Text, Field(min_length=1, max_length=200)] | None = None
-    description: Text | None = None
+    description: Text = kept_when_absent()
     sponsor: Text | None = None
     one_off_cost: Money | None = None
     annual_cost: Money | None = None
@@ -77,7 +77,7 @@ class InitiativePatch(InputSchema):
     requires: list[Slug] | None = Field(default=None, max_length=500)
     excludes: list[Slug] | None = Field(default=None, max_length=500)
     capacity: dict[TeamName, Units] | None = Field(default=None, max_length=200)
-    csf_subcategories: list[CsfId] | None = Field(default=None, max_length=200)
+    csf_subcategories: list[CsfId] = kept_when_absent(max_length=200)
 
 
 class InitiativeQuery(PageQuery):

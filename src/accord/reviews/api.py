@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Page, Text, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, Text, file_download, paginate
 from accord.core.errors import ValidationFailed
 from accord.core.permissions import Actor
 from accord.org import selectors as org_selectors
@@ -101,7 +101,8 @@ def import_projects(request: HttpRequest, file: File[UploadedFile]) -> Any:
     return services.import_projects_csv(actor=acting_user(request), file=file, filename=file.name or "projects.csv")
 
 
-@router.get("/projects/export", response={200: str, **REFUSALS}, auth=READ)
+@router.get("/projects/export", response=REFUSALS, auth=READ,
+            openapi_extra=file_download("text/csv", description="The IT projects as CSV"))
 def export_projects(request: HttpRequest) -> Any:
     """The roadmap as CSV (the import's columns)."""
     text = services.export_projects_csv(actor=acting_user(request))

@@ -12,6 +12,7 @@ from accord.core.api_auth import Capability, acting_user
 from accord.core.api_common import REFUSALS, DbId, Page, paginate
 from accord.core.errors import NotFound
 from accord.core.permissions import Actor
+from accord.core.rate_limits import count_expensive
 from accord.risks import scenario_files, selectors, services
 from accord.risks.models import SimulationRun
 from accord.risks.schemas import (
@@ -123,6 +124,7 @@ def simulate_scenario(request: HttpRequest, slug: Slug, query: Query[SimulateQue
     would be the same) unless `force=true`."""
     actor = acting_user(request)
     scenario = selectors.scenario_by_slug(actor, slug)
+    count_expensive(actor)
     return services.simulate_scenario(actor=actor, scenario=scenario, force=query.force)
 
 
@@ -184,7 +186,9 @@ def portfolio(request: HttpRequest) -> Any:
 
 @router.post("/portfolio/simulate", response={200: RunOut, **REFUSALS}, auth=WRITE)
 def simulate_portfolio(request: HttpRequest) -> Any:
-    return services.simulate_portfolio(actor=acting_user(request))
+    actor = acting_user(request)
+    count_expensive(actor)
+    return services.simulate_portfolio(actor=actor)
 
 
 # Settings ----------------------------------------------------------------------------------------
@@ -208,7 +212,12 @@ def import_file(request: HttpRequest, file: File[UploadedFile]) -> Any:
                                                filename=file.name or "upload.yaml")
 
 
-@router.get("/export", response={200: dict[str, Any], **REFUSALS}, auth=READ)
+# The same document either way: with format=yaml it is written as YAML.
+_YAML_EXPORT = {"responses": {200: {"description": "The scenario file: JSON, or YAML with format=yaml",
+                                     "content": {"application/yaml": {"schema": {"type": "object"}}}}}}
+
+
+@router.get("/export", response={200: dict[str, Any], **REFUSALS}, auth=READ, openapi_extra=_YAML_EXPORT)
 def export_file(request: HttpRequest, query: Query[ExportQuery]) -> Any:
     """The register as a scenario file (JSON, or YAML with format=yaml)."""
     document = scenario_files.export_document(acting_user(request), query.ids or None)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from ninja import Schema
 from pydantic import Field
 
-from accord.core.api_common import DbId, InputSchema, PageQuery, Text
+from accord.core.api_common import DbId, InputSchema, PageQuery, Text, kept_when_absent
 from accord.risks.models import MAX_MONEY, MAX_YEARS
 
 Slug = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
@@ -94,7 +94,7 @@ class ScenarioIn(InputSchema):
 
 class ScenarioPatch(InputSchema):
     name: Text | None = Field(default=None, max_length=200)
-    description: Text | None = None
+    description: Text = kept_when_absent()
     inputs: dict[str, Any] | None = None
     it_owner_id: DbId | None = None
     security_owner_id: DbId | None = None

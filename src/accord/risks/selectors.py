@@ -38,7 +38,7 @@ def register(viewer: HasCapabilities, filters: ScenarioFilter | None = None) -> 
     """Scenarios, largest mean annual loss first (scenarios never simulated last)."""
     require(viewer, READ)
     f = filters or ScenarioFilter()
-    qs = RiskScenario.objects.select_related("latest_run", "business_service", "it_owner", "security_owner")
+    qs = RiskScenario.objects.select_related("latest_run__created_by", "business_service", "it_owner", "security_owner")
     if f.q:
         qs = qs.filter(Q(name__icontains=f.q.strip()) | Q(slug__icontains=f.q.strip())
                        | Q(description__icontains=f.q.strip()))

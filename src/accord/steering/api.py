@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, Page, changes_of, paginate
+from accord.core.api_common import REFUSALS, DbId, Page, changes_of, file_download, paginate
 from accord.core.permissions import Actor
 from accord.org import selectors as org_selectors
 from accord.steering import selectors, services
@@ -245,7 +245,8 @@ def list_packs(request: HttpRequest, meeting_id: DbId) -> Any:
     return list(selectors.packs_of(actor, selectors.meeting_by_id(actor, meeting_id)))
 
 
-@router.get("/packs/{pack_id}/pdf", response={200: str, **REFUSALS}, auth=READ)
+@router.get("/packs/{pack_id}/pdf", response=REFUSALS, auth=READ,
+            openapi_extra=file_download("application/pdf", description="The steering pack as PDF"))
 def pack_pdf(request: HttpRequest, pack_id: DbId) -> Any:
     pack = selectors.pack_by_id(acting_user(request), pack_id)
     response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")

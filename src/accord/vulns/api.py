@@ -9,7 +9,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field
 
 from accord.core.api_auth import Capability, acting_user
-from accord.core.api_common import REFUSALS, DbId, InputSchema, Page, PageQuery, Text, paginate
+from accord.core.api_common import REFUSALS, DbId, InputSchema, Page, PageQuery, Text, file_download, paginate
 from accord.engine.vulns import ScanFormat
 from accord.jobs.api import JobOut
 from accord.vulns import selectors, services
@@ -82,7 +82,9 @@ def finding_groups(request: HttpRequest, query: Query[GroupQuery]) -> Any:
     return selectors.finding_groups(acting_user(request), finding_filter(query), by=query.by, limit=query.limit)
 
 
-@router.get("/findings/export", response={200: None, **REFUSALS}, auth=READ)
+@router.get("/findings/export", response=REFUSALS, auth=READ, openapi_extra=file_download(
+    "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    description="The findings or their groups as CSV or XLSX"))
 def export_findings(request: HttpRequest, query: Query[ExportQuery]) -> Any:
     """The matching findings (or their groups, with `by`) as a CSV (streamed, no limit) or XLSX file (at most
     100,000 rows); formula-looking cells are escaped. The audit trail records who exported which filters."""

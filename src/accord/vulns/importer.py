@@ -13,15 +13,28 @@ Memory stays flat: findings are handled in batches, and only a 60-bit digest of 
 seen is kept (to merge rows a file repeats, by the rule `accord vulns parse` shares:
 `accord.engine.vulns.dedup`). What the parser read but did not keep goes in the run's `summary`.
 New findings are written with one multi-row INSERT per batch rather than through model instances,
-which is what makes a million rows fit in two minutes on SQLite. Everything runs in one transaction: a file refused half-way leaves nothing.
+which is what makes a million rows fit in two minutes on SQLite.
+
+Two steps, so that a large import does not hold SQLite's write lock (one writer at a time) while it
+parses: `stage` reads the file, matches assets, looks findings up and assesses the new ones without
+writing anything, into a temporary file; `apply` then writes it all in one transaction, the only time
+the write lock is held. Assets nobody registered get a stand-in id while staged and their real one when
+applied. A write to the vulnerability or organisation tables between the two (seen in the audit trail)
+voids the staging: it is done again, and if that is disturbed too, inside the transaction as before.
+Nothing is written before `apply`'s transaction commits: a file refused half-way, or a process killed
+at any point, leaves nothing.
 """
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
 import io
 import operator
 import os
+import pickle
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +47,7 @@ from django.utils import timezone
 
 from accord.core import audit, clock
 from accord.core.errors import Problem, ValidationFailed
+from accord.core.models import AuditChainHead, AuditEvent
 from accord.core.permissions import Actor, require
 from accord.engine.vulns import InputFileError, InvalidInput, ScanFinding, read_scan
 from accord.engine.vulns.dedup import Repeats, summary
@@ -115,14 +129,43 @@ def import_scan(*, actor: Actor, file: IO[bytes], filename: str, format: str = "
     scope_name = (scope if scope is not None else filename).strip()
     if not scope_name or len(scope_name) > 200 or "\x00" in scope_name:
         raise ValidationFailed.field("scope", "must be 1 to 200 characters")
-    reader = _HashingReader(file)
+
+    def attempt() -> _Import:
+        importer = _Import(actor=actor, filename=filename, scope=scope_name, business_service=service_named)
+        importer.stage(file, format=format, application=application, on_progress=on_progress, limit=limit)
+        return importer
+
     try:
-        with transaction.atomic():
-            return _Import(actor=actor, filename=filename, scope=scope_name, business_service=service_named).run(
-                io.BufferedReader(reader, buffer_size=256 * 1024), reader, format=format,
-                application=application, on_progress=on_progress, limit=limit)
+        start = _rewind_point(file)
+        for _ in range(STAGING_ATTEMPTS if start is not None else 0):
+            importer = attempt()  # no write lock held while the file is read
+            with transaction.atomic():
+                if not importer.disturbed():
+                    return importer.apply()
+            importer.discard()
+            file.seek(cast(int, start))
+        with transaction.atomic():  # staged under the lock: nothing can disturb it, as before staging existed
+            return attempt().apply()
     except InputFileError as exc:
         raise refusal(exc, filename) from None
+
+
+STAGING_ATTEMPTS = 2
+# A ScanFinding is staged as its field values and rebuilt by its constructor: pickle's default for a
+# slotted dataclass looks its fields up again for every finding, a quarter of the applying time.
+_FINDING_VALUES = operator.attrgetter(*(f.name for f in dataclasses.fields(ScanFinding)))
+_STAGING_DISPATCH = {**copyreg.dispatch_table, ScanFinding: lambda f: (ScanFinding, _FINDING_VALUES(f))}
+# Writes that void a staged import: they change assets, business services (the mission impact),
+# findings, feeds, SLA policy or calendars. A new team or person does not.
+DISTURBING_OBJECT_TYPES = ("vulns.", "org.asset", "org.businessservice", "clocks.")
+
+
+def _rewind_point(file: IO[bytes]) -> int | None:
+    """Where the file can be read again from, or None when it cannot (a pipe)."""
+    try:
+        return file.tell() if file.seekable() else None
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def named_service(actor: Actor, name: str | None) -> BusinessService | None:
@@ -143,8 +186,13 @@ class _Existing:
 
 
 @dataclass
-class _Batch:
-    findings: list[tuple[ScanFinding, int, str]] = field(default_factory=list)
+class _Staged:
+    """One batch as staged: new rows (with the finding when its asset has a stand-in id), the ids of
+    findings seen unchanged, and the findings whose details changed."""
+
+    new: list[tuple[list[Any], ScanFinding | None]] = field(default_factory=list)  # INSERT values
+    same: list[int] = field(default_factory=list)
+    changed: dict[int, tuple[ScanFinding, str]] = field(default_factory=dict)
 
 
 def _content_hash(f: ScanFinding) -> str:
@@ -201,16 +249,20 @@ class _FastInsert:
     def _json(json_field: models.JSONField) -> Callable[[Any], Any]:
         return lambda value: json_field.get_db_prep_save(value, connection)
 
-    def insert(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
+    def prepare(self, row: dict[str, Any]) -> list[Any]:
+        """The row's values in column order, as the INSERT takes them (done while staging, unlocked)."""
+        values = list(self._getter(row))
+        for index, prepare in self._prepared:
+            if values[index] is not None:
+                values[index] = prepare(values[index])
+        return values
+
+    def position(self, attname: str) -> int:
+        return self.attnames.index(attname)
+
+    def insert(self, params: list[list[Any]]) -> None:
+        if not params:
             return
-        params = []
-        for row in rows:
-            values = list(self._getter(row))
-            for index, prepare in self._prepared:
-                if values[index] is not None:
-                    values[index] = prepare(values[index])
-            params.append(values)
         with connection.cursor() as cursor:
             cursor.executemany(self.sql, params)
 
@@ -237,7 +289,12 @@ class _Import:
         self.notes = ParseNotes()
         self.started_empty = not Finding.objects.exists()
         self.inserter = _FastInsert(Finding)
+        self.discovered: dict[str, tuple[int, org_services.DiscoveredHost]] = {}  # by name: stand-in id, host
         self.run_row: ImportRun
+        self.staged: IO[bytes]
+        self.pickler: pickle.Pickler
+        self.seen_seq = 0
+        self.started = 0.0
 
     def _remember(self, asset_id: int, hostname: str, ip: str | None, mission: tuple[str | None, str]) -> None:
         self.by_host[hostname] = asset_id
@@ -248,35 +305,70 @@ class _Import:
             self.by_short[short] = None if short in self.by_short else asset_id
         self.mission[asset_id] = mission
 
-    # --- the run -------------------------------------------------------------------------------
+    # --- the run: staged without writing, then applied in one transaction ------------------------
 
-    def run(self, stream: IO[bytes], reader: _HashingReader, *, format: str, application: str | None,
-            on_progress: Callable[[int], None] | None, limit: int) -> ImportRun:
-        started = time.perf_counter()
+    def stage(self, file: IO[bytes], *, format: str, application: str | None,
+              on_progress: Callable[[int], None] | None, limit: int) -> None:
+        """Read the whole file and decide what each finding becomes, writing nothing to the database."""
+        self.started = time.perf_counter()
+        self.seen_seq = AuditChainHead.objects.values_list("seq", flat=True).get(pk=1)
         if connection.vendor == "sqlite":
             # A bigger page cache for this connection: the fingerprint index is random-access.
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB
-        self.run_row = run = ImportRun.objects.create(
+        self.run_row = run = ImportRun(
             filename=self.filename[:255], sha256="", source_format=format, scope=self.scope, actor_id=self.actor.pk,
             started_at=self.now)
-        chosen, findings = read_scan(cast(BinaryIO, stream), source=self.filename, format=format, application=application,
+        self.staged = tempfile.TemporaryFile(prefix="accord-import-")  # noqa: SIM115 - closed by apply/discard
+        self.pickler = pickle.Pickler(self.staged, protocol=pickle.HIGHEST_PROTOCOL)
+        self.pickler.dispatch_table = _STAGING_DISPATCH
+        reader = _HashingReader(file)
+        chosen, findings = read_scan(cast(BinaryIO, io.BufferedReader(reader, buffer_size=256 * 1024)),
+                                     source=self.filename, format=format, application=application,
                                      on_progress=on_progress, max_bytes=limit, notes=self.notes)
         run.source_format = chosen.value
         batch: list[ScanFinding] = []
         for finding in findings:
             batch.append(finding)
             if len(batch) >= BATCH:
-                self._flush(batch)
+                self._stage_batch(batch)
                 batch = []
-        self._flush(batch)
+        self._stage_batch(batch)
+        run.sha256, run.size_bytes = reader.digest.hexdigest(), reader.size
+
+    def disturbed(self) -> bool:
+        """Whether anything the staging read has been written since it began (asked under the write lock)."""
+        from django.db.models import Q
+
+        touching = Q()
+        for prefix in DISTURBING_OBJECT_TYPES:
+            touching |= Q(object_type__startswith=prefix)
+        return AuditEvent.objects.filter(touching, seq__gt=self.seen_seq).exclude(action__endswith=".exported").exists()
+
+    def discard(self) -> None:
+        self.staged.close()
+
+    def apply(self) -> ImportRun:
+        """Write what `stage` decided: the run, the discovered assets, then each staged batch. Must run
+        inside the transaction; the write lock is held from here to the commit only."""
+        run = self.run_row
+        run.save()
+        real_ids = self._register_assets()
+        self.staged.seek(0)
+        try:
+            while True:
+                try:
+                    staged = pickle.load(self.staged)  # noqa: S301 - written by _stage_batch above
+                except EOFError:
+                    break
+                self._apply_batch(staged, real_ids)
+        finally:
+            self.staged.close()
         run.fixed = (Finding.objects.filter(scope=self.scope, state__in=OPEN_STATES).exclude(last_run=run)
                      .update(state=FindingState.FIXED, fixed_at=self.now))
         run.summary = summary(self.notes, self.repeats)
-        run.sha256 = reader.digest.hexdigest()
-        run.size_bytes = reader.size
         run.finished_at = timezone.now()
-        run.duration_seconds = round(time.perf_counter() - started, 3)
+        run.duration_seconds = round(time.perf_counter() - self.started, 3)
         run.save()
         audit.record(self.actor, "scan.imported", run, after={
             "filename": run.filename, "sha256": run.sha256, "format": run.source_format, "scope": run.scope,
@@ -284,6 +376,35 @@ class _Import:
                                                       "reopened", "suppressed", "duplicates", "assets_created")},
             "summary": run.summary})
         return run
+
+    def _register_assets(self) -> dict[int, int]:
+        """Create the assets staged under stand-in ids; their real ids by stand-in id."""
+        if not self.discovered:
+            return {}
+        created = org_services.register_discovered_assets(
+            actor=self.actor, hosts=[host for _, host in self.discovered.values()],
+            source=f"scan import {self.filename}")
+        self.run_row.assets_created = len(created)
+        by_name = {asset.hostname: asset.pk for asset in created}
+        return {stand_in: by_name[name] for name, (stand_in, _) in self.discovered.items()}
+
+    def _apply_batch(self, staged: _Staged, real_ids: dict[int, int]) -> None:
+        run_id = self.run_row.pk
+        asset, fingerprint, first_run, last_run, cves = (self.inserter.position(name) for name in (
+            "asset_id", "fingerprint", "first_run_id", "last_run_id", "cves"))
+        for values, finding in staged.new:
+            if finding is not None:  # on an asset staged under a stand-in id
+                values[asset] = real_ids[values[asset]]
+                values[fingerprint] = finding.fingerprint(asset_key=str(values[asset]))
+            values[first_run] = values[last_run] = run_id
+        new_rows = [values for values, _ in staged.new]
+        self.inserter.insert(new_rows)
+        cve_index.add_for_new((values[fingerprint], values[cves]) for values in new_rows if values[cves])
+        for start in range(0, len(staged.same), _IN_CHUNK):
+            Finding.objects.filter(pk__in=staged.same[start:start + _IN_CHUNK]).update(
+                last_seen=self.now, last_run=self.run_row, scope=self.scope)
+        if staged.changed:
+            self._apply_changes(staged.changed)
 
     # --- one batch -----------------------------------------------------------------------------
 
@@ -300,11 +421,11 @@ class _Import:
             if found is not None:
                 return found
         if f.application and not hostname:
-            return self.by_host.get(f.application.strip().lower()[:253])
+            return self.by_host.get(f.application.strip().lower())
         return None
 
     def _new_asset_name(self, f: ScanFinding) -> str:
-        return (f.hostname.strip() or f.ip.strip() or f.application.strip()).lower()[:253]
+        return (f.hostname.strip() or f.ip.strip() or f.application.strip()).lower()
 
     def _discovered(self, name: str, f: ScanFinding) -> org_services.DiscoveredHost:
         """A new asset for a finding nothing matched: a host, or for code and component findings an
@@ -315,31 +436,31 @@ class _Import:
         return org_services.DiscoveredHost(name, f.ip or None, AssetKind.SERVER, business_service_id=service_id)
 
     def _resolve_assets(self, batch: list[ScanFinding]) -> list[int]:
+        """Each finding's asset id; an asset nobody registered gets a negative stand-in id, its real one
+        when the import is applied."""
         unknown: dict[str, org_services.DiscoveredHost] = {}
-        for f in batch:
+        for f in batch:  # the whole batch first: a name it discovers does not match the rest of it by short name
             if self._asset_of(f) is None:
                 name = self._new_asset_name(f)
                 unknown.setdefault(name, self._discovered(name, f))
-        if unknown:
-            created = org_services.register_discovered_assets(actor=self.actor, hosts=list(unknown.values()),
-                                                              source=f"scan import {self.filename}")
-            self.run_row.assets_created += len(created)
-            mission = mission_of(self.service.name, self.service.mission_impact) if self.service else (None, "")
-            for asset in created:
-                self._remember(asset.pk, asset.hostname, asset.ip_address, mission)
+        mission = mission_of(self.service.name, self.service.mission_impact) if self.service else (None, "")
+        for name, host in unknown.items():
+            stand_in = -1 - len(self.discovered)
+            self.discovered[name] = (stand_in, host)
+            self._remember(stand_in, name, host.ip_address, mission)
         resolved = []
         for f in batch:
             found = self._asset_of(f)
             resolved.append(found if found is not None else self.by_host[self._new_asset_name(f)])
         return resolved
 
-    def _flush(self, batch: list[ScanFinding]) -> None:
+    def _stage_batch(self, batch: list[ScanFinding]) -> None:
         if not batch:
             return
         run = self.run_row
         run.findings_read += len(batch)
         if not run.scanner:
-            run.scanner = batch[0].scanner[:60]
+            run.scanner = batch[0].scanner
         unique: list[tuple[ScanFinding, int, str]] = []
         for f, asset_id in zip(batch, self._resolve_assets(batch), strict=True):
             fingerprint = f.fingerprint(asset_key=str(asset_id))
@@ -347,36 +468,30 @@ class _Import:
                 run.duplicates += 1
                 continue
             unique.append((f, asset_id, fingerprint))
-        existing = self._existing([fp for _, _, fp in unique])
+        existing = self._existing([fp for _, asset_id, fp in unique if asset_id > 0])
         self.assessor.prefetch_epss({cve for f, _, _ in unique for cve in f.cves})
-        new_rows: list[dict[str, Any]] = []
-        same: list[int] = []
-        changed: dict[int, tuple[ScanFinding, str]] = {}
+        staged = _Staged()
         for f, asset_id, fingerprint in unique:
             content = _content_hash(f)
             if f.suppressed:
                 run.suppressed += 1
             known = existing.get(fingerprint)
             if known is None:
-                new_rows.append(self._new_row(f, asset_id, fingerprint, content))
+                row = self.inserter.prepare(self._new_row(f, asset_id, fingerprint, content))
+                staged.new.append((row, f if asset_id < 0 else None))
                 run.new += 0 if f.suppressed else 1
             elif known.state in OPEN_STATES and known.content_hash == content:
-                same.append(known.id)
+                staged.same.append(known.id)
                 run.unchanged += 1
             else:
-                changed[known.id] = (f, content)
+                staged.changed[known.id] = (f, content)
                 if not f.suppressed:
                     if known.state in OPEN_STATES:
                         run.updated += 1
                     else:
                         run.reopened += 1
-        self.inserter.insert(new_rows)
-        cve_index.add_for_new((row["fingerprint"], row["cves"]) for row in new_rows if row["cves"])
-        for start in range(0, len(same), _IN_CHUNK):
-            Finding.objects.filter(pk__in=same[start:start + _IN_CHUNK]).update(
-                last_seen=self.now, last_run=run, scope=self.scope)
-        if changed:
-            self._apply_changes(changed)
+        self.pickler.dump(staged)
+        self.pickler.clear_memo()  # each batch on its own: the memo would keep every row alive
 
     def _existing(self, fingerprints: list[str]) -> dict[str, _Existing]:
         found: dict[str, _Existing] = {}
@@ -395,15 +510,16 @@ class _Import:
     def _details(self, f: ScanFinding, content: str) -> dict[str, Any]:
         """The fields that come from the scanner (set on new findings, refreshed on known ones)."""
         return {
-            "source_format": f.source_format, "scanner": f.scanner[:60], "rule_id": f.rule_id[:255],
-            "title": f.title[:500], "severity": f.severity.value, "cves": cves_text(f.cves),
-            "cvss3_vector": f.cvss3_vector[:200], "cvss3_score": f.cvss3_score,
-            "cvss4_vector": f.cvss4_vector[:300], "cvss4_score": f.cvss4_score, "vpr": f.vpr,
+            # read_scan refused every value longer than its column (engine.vulns.validate.MAX_LENGTHS)
+            "source_format": f.source_format, "scanner": f.scanner, "rule_id": f.rule_id,
+            "title": f.title, "severity": f.severity.value, "cves": cves_text(f.cves),
+            "cvss3_vector": f.cvss3_vector, "cvss3_score": f.cvss3_score,
+            "cvss4_vector": f.cvss4_vector, "cvss4_score": f.cvss4_score, "vpr": f.vpr,
             "scanner_epss": f.epss, "exploit_available": f.exploit_available,
-            "exploit_evidence": f.exploit_evidence[:300], "port": f.port, "protocol": f.protocol[:16],
-            "location": f.location[:1000], "description": f.description, "solution": f.solution,
+            "exploit_evidence": f.exploit_evidence, "port": f.port, "protocol": f.protocol,
+            "location": f.location, "description": f.description, "solution": f.solution,
             "evidence": f.evidence, "content_hash": content,
-            "fix_key": fix_key_of(f.solution, f.rule_id[:255], f.title[:500]),  # of the values stored
+            "fix_key": fix_key_of(f.solution, f.rule_id, f.title),
             "suppression_justification": f.suppression_justification if f.suppressed else "",
         }
 
@@ -427,7 +543,7 @@ class _Import:
             "asset_id": asset_id, "fingerprint": fingerprint,
             "state": FindingState.SUPPRESSED.value if f.suppressed else FindingState.OPEN.value,
             "scope": self.scope, "first_seen": first_seen, "last_seen": self.now, "fixed_at": None,
-            "first_run_id": self.run_row.pk, "last_run_id": self.run_row.pk,
+            "first_run_id": None, "last_run_id": None,  # the run's id, once applied
             **_enrichment(assessment),
             "computed_decision": assessment.decision, "decision": assessment.decision,
             "override_decision": "", "override_justification": "", "override_by_id": None, "override_at": None,

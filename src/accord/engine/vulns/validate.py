@@ -8,6 +8,7 @@ element it came from:
 
 - NUL bytes (PostgreSQL text cannot store them) and text that is not valid Unicode (a lone
   surrogate from a JSON `\\ud800` escape cannot be encoded to UTF-8 for either database);
+- text longer than its column (a title over 500 characters, a hostname over 253): refused, never cut;
 - a port outside 0-65535 (the column is a 32-bit integer: a bigger number would fail as a 500 on
   PostgreSQL half-way through an import);
 - scores that are not finite or out of range (CVSS and VPR 0-10, EPSS 0-1);
@@ -29,6 +30,11 @@ from accord.engine.vulns.notes import ParseNotes
 from accord.engine.vulns.records import ScanFinding
 
 MAX_PORT = 65_535
+# The longest value each text field may have: the lengths of the columns that store it (vulns.Finding,
+# and org.Asset's hostname for the asset names). tests/vulns/test_vulns_scan_limits.py holds them equal.
+MAX_LENGTHS = {"scanner": 60, "rule_id": 255, "title": 500, "hostname": 253, "application": 253,
+               "protocol": 16, "location": 1000, "cvss3_vector": 200, "cvss4_vector": 300,
+               "exploit_evidence": 300}
 _TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(ScanFinding) if f.type == "str")
 _texts = operator.attrgetter(*_TEXT_FIELDS)
 _SCORES = (("cvss3_score", 10.0), ("cvss4_score", 10.0), ("vpr", 10.0), ("epss", 1.0))
@@ -52,6 +58,9 @@ def validated(
 
 def _check_text(finding: ScanFinding) -> None:
     for name, value in zip(_TEXT_FIELDS, _texts(finding), strict=True):
+        limit = MAX_LENGTHS.get(name)
+        if limit is not None and len(value) > limit:
+            raise InvalidInput(name, f"is {len(value)} characters long; at most {limit} are stored")
         if "\x00" in value:
             raise InvalidInput(name, "contains a NUL byte, which no text field can store")
         if not value.isascii():
